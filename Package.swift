@@ -1,0 +1,72 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "rendertracker",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "rendertracker", targets: ["rendertracker"]),
+        .library(name: "RenderTracker", targets: ["RenderTracker"]),
+        .library(name: "RenderTrackerServer", targets: ["RenderTrackerServer"]),
+        .library(name: "XMLRPC", targets: ["XMLRPC"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+    ],
+    targets: [
+        // libexpat, the streaming XML parser under Python's and xmlrpc-c's XML-RPC.
+        .systemLibrary(name: "CExpat", pkgConfig: "expat", providers: [.apt(["libexpat1-dev"])]),
+        // XML-RPC values and the request/response/fault codec.
+        .target(name: "XMLRPC", dependencies: ["CExpat"], swiftSettings: strict),
+        // The model: projects, frames, events, estimate. Pure Swift, no I/O, injectable clock.
+        .target(name: "RenderTracker", swiftSettings: strict),
+        // The HTTP application: XML-RPC and JSON-RPC endpoints bound to the model.
+        .target(
+            name: "RenderTrackerServer",
+            dependencies: [
+                "RenderTracker",
+                "XMLRPC",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The command-line tool: `serve`, `call`.
+        .executableTarget(
+            name: "rendertracker",
+            dependencies: [
+                "RenderTrackerServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "XMLRPCTests", dependencies: ["XMLRPC"], swiftSettings: strict),
+        .testTarget(name: "RenderTrackerTests", dependencies: ["RenderTracker"], swiftSettings: strict),
+        .testTarget(
+            name: "RenderTrackerServerTests",
+            dependencies: [
+                "RenderTrackerServer",
+                "XMLRPC",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["Clients"],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,66 @@
+/// One frame of a project and everything known about it.
+public struct Frame: Sendable {
+    public let number: Int
+    public internal(set) var status: FrameStatus = .waiting
+    public internal(set) var renderFraction: Double = 0
+    public internal(set) var downloadFraction: Double = 0
+    public internal(set) var jobID: String
+    public internal(set) var imagePath: String?
+    public internal(set) var errorMessage: String?
+    /// The id of the last event that changed this frame (the `getChangedFrames` cursor compares against it).
+    public internal(set) var eventID: Int
+    public internal(set) var log = FrameLog()
+    /// When the frame last entered Rendering, and whether that was seen from the start of the
+    /// render (so its duration is a fair sample for the estimate).
+    public internal(set) var renderStartedAt: Timestamp?
+    public internal(set) var renderSeenFromStart = false
+    public internal(set) var downloadStartedAt: Timestamp?
+    public internal(set) var finishedAt: Timestamp?
+    /// The last time the frame reported progress of any kind.
+    public internal(set) var lastProgressAt: Timestamp?
+
+    // Links of the project's recency list (slots, -1 for none): newest changes at one end.
+    var newer: Int32 = -1
+    var older: Int32 = -1
+
+    init(number: Int, jobID: String, eventID: Int) {
+        self.number = number
+        self.jobID = jobID
+        self.eventID = eventID
+    }
+
+    /// The fraction of the current phase: render while Rendering, download while Downloading,
+    /// 1 when Done, 0 otherwise.
+    public var fraction: Double {
+        switch status {
+        case .rendering: renderFraction
+        case .downloading: downloadFraction
+        case .done: 1
+        default: 0
+        }
+    }
+
+    /// The log as `<ISO-8601 time> <what happened>` lines, oldest first, after a note of how many
+    /// older entries were dropped to stay within the limit.
+    public var logLines: [String] {
+        let lines = log.entries.map(\.line)
+        return log.droppedCount > 0 ? ["[\(log.droppedCount) earlier entries dropped]"] + lines : lines
+    }
+
+    public var snapshot: FrameSnapshot {
+        FrameSnapshot(number: number, status: status, fraction: fraction)
+    }
+}
+
+/// The three things a monitor polls per frame: `[frame, status_index, fraction]` on the wire.
+public struct FrameSnapshot: Sendable, Equatable {
+    public var number: Int
+    public var status: FrameStatus
+    public var fraction: Double
+
+    public init(number: Int, status: FrameStatus, fraction: Double) {
+        self.number = number
+        self.status = status
+        self.fraction = fraction
+    }
+}

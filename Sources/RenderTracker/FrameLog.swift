@@ -1,0 +1,37 @@
+/// A frame's log: the newest `capacity` entries, oldest first, in a ring so memory stays bounded
+/// however long a frame lives.
+public struct FrameLog: Sendable {
+    private var ring: [FrameLogEntry] = []
+    /// Entries ever appended; with a fixed capacity, the next slot to overwrite is `appended % capacity`.
+    private var appended = 0
+
+    public init() {}
+
+    /// How many entries were dropped to stay within capacity.
+    public var droppedCount: Int { appended - ring.count }
+
+    public var entries: [FrameLogEntry] {
+        guard droppedCount > 0 else { return ring }
+        let oldest = appended % ring.count
+        return Array(ring[oldest...] + ring[..<oldest])
+    }
+
+    var last: FrameLogEntry? {
+        guard !ring.isEmpty else { return nil }
+        return ring[(appended - 1) % ring.count]
+    }
+
+    mutating func record(_ entry: FrameLogEntry, capacity: Int) {
+        if let last, entry.event.replaces(last.event) {
+            ring[(appended - 1) % ring.count] = entry
+            return
+        }
+        let capacity = max(1, capacity)
+        if ring.count < capacity {
+            ring.append(entry)
+        } else {
+            ring[appended % capacity] = entry
+        }
+        appended += 1
+    }
+}

@@ -1,0 +1,191 @@
+/// One render: its frames and what the estimate needs to know about their progress.
+public struct Project: Sendable {
+    public let name: String
+    public let jobID: String
+    public let generatesIFDs: Bool
+    public let startedAt: Timestamp
+    /// The event id taken when this project was (re)created: a `getChangedFrames` cursor older than
+    /// this belongs to an earlier life of the name and must reset.
+    public let createdEventID: Int
+    /// True when a write for an unknown name created the project (existing-IFD route, or a tracker
+    /// restarted mid-render), rather than `startedRenderProject`.
+    public let createdImplicitly: Bool
+    public internal(set) var lastEventID: Int
+    public internal(set) var lastProjectError: String?
+    public private(set) var statusCounts = StatusCounts()
+
+    /// Durations of renders seen from start to finish, and when frames finished: the estimate's evidence.
+    public private(set) var renderDurations = RecentSamples(capacity: 32)
+    public private(set) var downloadDurations = RecentSamples(capacity: 32)
+    public private(set) var completionTimes = RecentSamples(capacity: 64)
+
+    private var frames: [Frame] = []
+    private var slotByNumber: [Int: Int32] = [:]
+    /// Slots sorted by frame number, for ordered reads without sorting on every poll.
+    private var orderedSlots: [Int32] = []
+    // Ends of the recency list: every change moves its frame to the newest end, so the frames
+    // changed since a cursor are found by walking back from there.
+    private var newestSlot: Int32 = -1
+
+    init(
+        name: String, jobID: String, generatesIFDs: Bool, startedAt: Timestamp,
+        createdEventID: Int, createdImplicitly: Bool
+    ) {
+        self.name = name
+        self.jobID = jobID
+        self.generatesIFDs = generatesIFDs
+        self.startedAt = startedAt
+        self.createdEventID = createdEventID
+        self.createdImplicitly = createdImplicitly
+        self.lastEventID = createdEventID
+    }
+
+    public var frameCount: Int { frames.count }
+
+    public var state: ProjectState {
+        if statusCounts.active > 0 || frames.isEmpty && lastProjectError == nil {
+            return .running
+        }
+        return statusCounts[.error] > 0 || frames.isEmpty ? .failed : .done
+    }
+
+    /// Every slot, in the order frames were added.
+    var slots: Range<Int32> { 0..<Int32(frames.count) }
+
+    func frame(atSlot slot: Int32) -> Frame {
+        frames[Int(slot)]
+    }
+
+    public func frame(_ number: Int) -> Frame? {
+        slotByNumber[number].map { frames[Int($0)] }
+    }
+
+    /// Every frame, sorted by number.
+    public var framesInOrder: some RandomAccessCollection<Frame> {
+        orderedSlots.lazy.map { frames[Int($0)] }
+    }
+
+    /// Frames whose last change is newer than `eventID`, oldest change first. Costs the number of
+    /// frames returned, not the project's size.
+    public func frames(changedAfter eventID: Int) -> [Frame] {
+        var changed: [Frame] = []
+        var slot = newestSlot
+        while slot >= 0 {
+            let frame = frames[Int(slot)]
+            guard frame.eventID > eventID else { break }
+            changed.append(frame)
+            slot = frame.older
+        }
+        return changed.reversed()
+    }
+
+    // MARK: - Mutation (only through Tracker)
+
+    /// The slot of frame `number`, adding it if the project does not have it yet.
+    /// `added` tells the caller to log how the frame appeared.
+    mutating func slot(for number: Int, jobID: String, eventID: Int) -> (slot: Int32, added: Bool) {
+        if let slot = slotByNumber[number] {
+            return (slot, false)
+        }
+        let slot = Int32(frames.count)
+        frames.append(Frame(number: number, jobID: jobID, eventID: eventID))
+        slotByNumber[number] = slot
+        if let last = orderedSlots.last, frames[Int(last)].number > number {
+            orderedSlots.insert(slot, at: orderedPosition(of: number))
+        } else {
+            orderedSlots.append(slot)
+        }
+        statusCounts[.waiting] += 1
+        linkAsNewest(slot)
+        return (slot, true)
+    }
+
+    /// Applies `change` to a frame, stamps it with `eventID`, logs what `change` returns, and keeps
+    /// counts, recency and estimate evidence in step. Returns the status before and after.
+    mutating func update(
+        slot: Int32, eventID: Int, at time: Timestamp, logCapacity: Int,
+        _ change: (inout Frame) -> FrameEvent
+    ) -> (before: FrameStatus, after: FrameStatus) {
+        let index = Int(slot)
+        let before = frames[index].status
+        let event = change(&frames[index])
+        let after = frames[index].status
+        frames[index].eventID = eventID
+        frames[index].log.record(FrameLogEntry(time: time, event: event), capacity: logCapacity)
+        lastEventID = eventID
+        if before != after {
+            statusCounts[before] -= 1
+            statusCounts[after] += 1
+            noteTransition(of: index, from: before, to: after, at: time)
+        }
+        if newestSlot != slot {
+            unlink(slot)
+            linkAsNewest(slot)
+        }
+        return (before, after)
+    }
+
+    /// Keeps per-frame phase times and the samples the estimate learns from.
+    private mutating func noteTransition(of index: Int, from before: FrameStatus, to after: FrameStatus, at time: Timestamp) {
+        switch after {
+        case .rendering:
+            frames[index].renderStartedAt = time
+            frames[index].finishedAt = nil
+        case .downloading:
+            frames[index].downloadStartedAt = time
+        case .done:
+            frames[index].finishedAt = time
+            completionTimes.add(time.secondsSince1970)
+            if before == .rendering, frames[index].renderSeenFromStart, let start = frames[index].renderStartedAt {
+                renderDurations.add(time.seconds(since: start))
+            }
+            if before == .downloading, let start = frames[index].downloadStartedAt {
+                downloadDurations.add(time.seconds(since: start))
+            }
+        default:
+            break
+        }
+    }
+
+    /// Where a frame number goes in `orderedSlots` (binary search).
+    private func orderedPosition(of number: Int) -> Int {
+        var low = 0
+        var high = orderedSlots.count
+        while low < high {
+            let middle = (low + high) / 2
+            if frames[Int(orderedSlots[middle])].number < number { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    private mutating func unlink(_ slot: Int32) {
+        let newer = frames[Int(slot)].newer
+        let older = frames[Int(slot)].older
+        if newer >= 0 { frames[Int(newer)].older = older } else { newestSlot = older }
+        if older >= 0 { frames[Int(older)].newer = newer }
+        frames[Int(slot)].newer = -1
+        frames[Int(slot)].older = -1
+    }
+
+    private mutating func linkAsNewest(_ slot: Int32) {
+        frames[Int(slot)].older = newestSlot
+        frames[Int(slot)].newer = -1
+        if newestSlot >= 0 { frames[Int(newestSlot)].newer = slot }
+        newestSlot = slot
+    }
+}
+
+/// How many frames are in each status, kept up to date on every change so the project's state is O(1).
+public struct StatusCounts: Sendable, Equatable {
+    private var counts = [Int](repeating: 0, count: FrameStatus.allCases.count)
+
+    public subscript(status: FrameStatus) -> Int {
+        get { counts[status.rawValue] }
+        set { counts[status.rawValue] = newValue }
+    }
+
+    /// Frames with work ahead of them.
+    public var active: Int {
+        FrameStatus.allCases.reduce(0) { $0 + ($1.isActive ? counts[$1.rawValue] : 0) }
+    }
+}

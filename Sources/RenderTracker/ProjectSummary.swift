@@ -1,0 +1,30 @@
+/// One project at a glance (the `getProjectSummary` extension).
+public struct ProjectSummary: Sendable, Equatable {
+    public var name: String
+    public var jobID: String
+    public var generatesIFDs: Bool
+    public var frameCount: Int
+    public var statusCounts: StatusCounts
+    public var state: ProjectState
+    public var startedAt: Timestamp
+    public var elapsedSeconds: Double
+    public var secondsLeft: Double?
+    public var lastEventID: Int
+    public var createdImplicitly: Bool
+    public var lastProjectError: String?
+
+    init(project: Project, now: Timestamp, secondsLeft: Double?) {
+        name = project.name
+        jobID = project.jobID
+        generatesIFDs = project.generatesIFDs
+        frameCount = project.frameCount
+        statusCounts = project.statusCounts
+        state = project.state
+        startedAt = project.startedAt
+        elapsedSeconds = max(0, now.seconds(since: project.startedAt))
+        self.secondsLeft = secondsLeft
+        lastEventID = project.lastEventID
+        createdImplicitly = project.createdImplicitly
+        lastProjectError = project.lastProjectError
+    }
+}

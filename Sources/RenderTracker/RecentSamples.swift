@@ -1,0 +1,32 @@
+/// The newest `capacity` numbers seen, for estimates that should follow recent behaviour rather
+/// than an all-time average.
+public struct RecentSamples: Sendable {
+    public let capacity: Int
+    public private(set) var values: [Double] = []
+    private var next = 0
+
+    public init(capacity: Int) {
+        self.capacity = max(1, capacity)
+    }
+
+    public var count: Int { values.count }
+    public var isEmpty: Bool { values.isEmpty }
+
+    public var mean: Double? {
+        values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+    }
+
+    /// The oldest and newest samples (for a window of timestamps).
+    public var oldest: Double? { values.count < capacity ? values.first : values[next] }
+    public var newest: Double? { values.isEmpty ? nil : values[(next + values.count - 1) % values.count] }
+
+    mutating func add(_ value: Double) {
+        if values.count < capacity {
+            values.append(value)
+            next = values.count % capacity
+        } else {
+            values[next] = value
+            next = (next + 1) % capacity
+        }
+    }
+}

@@ -1,0 +1,269 @@
+/// The render tracker: every project, the global event counter, and the RPC service's semantics.
+/// A value type with no I/O and no locking: the server owns one behind a lock, a replay owns one
+/// outright, and time comes from the injected clock.
+public struct Tracker: Sendable {
+    public let clock: any TrackerClock
+    public var limits: TrackerLimits
+    public var estimator: any TimeLeftEstimating
+    /// The global, monotonically increasing event counter (`incrementAndGetLastEventId`).
+    public private(set) var lastEventID = 0
+    private var projects: [String: Project] = [:]
+
+    public init(
+        clock: any TrackerClock = SystemClock(),
+        limits: TrackerLimits = TrackerLimits(),
+        estimator: any TimeLeftEstimating = BuiltInTimeLeftEstimator()
+    ) {
+        self.clock = clock
+        self.limits = limits
+        self.estimator = estimator
+    }
+
+    // MARK: - Writes
+
+    /// Applies one command. Writes never fail: an unknown project or frame is created on the spot,
+    /// because a fault would fail the farm job that sent it.
+    public mutating func apply(_ command: TrackerCommand) -> TrackerOutcome {
+        let now = clock.now()
+        var events: [TrackerEvent] = []
+        let method = command.methodName
+        switch command {
+        case let .startedRenderProject(name, frameNumbers, generatesIFDs, jobID):
+            startProject(name, frames: frameNumbers, generatesIFDs: generatesIFDs, jobID: clip(jobID), at: now, events: &events)
+
+        case let .startedGeneratingFrameIFD(name, number):
+            updateFrame(name, number, via: method, at: now, events: &events) { frame in
+                frame.status = .generatingIFD
+                return .generatingIFD
+            }
+
+        case let .endedGeneratingFrameIFD(name, number):
+            updateFrame(name, number, via: method, at: now, events: &events) { frame in
+                frame.status = .ifdReady
+                return .ifdReady
+            }
+
+        case let .startedFrameRender(name, number, jobID, imagePath):
+            let jobID = clip(jobID)
+            let imagePath = clip(imagePath)
+            updateFrame(name, number, via: method, at: now, events: &events) { frame in
+                let previous = frame.status
+                frame.status = .rendering
+                frame.renderFraction = 0
+                frame.renderSeenFromStart = true
+                frame.jobID = jobID
+                frame.imagePath = imagePath
+                frame.errorMessage = nil
+                frame.lastProgressAt = now
+                return .renderStarted(jobID: jobID, imagePath: imagePath, previous: previous)
+            }
+
+        case let .setFrameRenderFraction(name, number, reported):
+            guard let fraction = Fraction.normalized(reported) else { break }
+            updateFrame(name, number, via: method, at: now, events: &events) { frame in
+                if frame.status != .rendering {
+                    // Only a render first seen near its start gives a fair duration sample.
+                    frame.renderSeenFromStart = fraction < 0.1
+                }
+                frame.renderFraction = fraction
+                frame.lastProgressAt = now
+                frame.status = fraction >= 1 ? .done : .rendering
+                return fraction >= 1 ? .done : .renderProgress(fraction)
+            }
+
+        case let .setFrameDownloadFraction(name, number, reported):
+            guard let fraction = Fraction.normalized(reported) else { break }
+            updateFrame(name, number, via: method, at: now, events: &events) { frame in
+                frame.downloadFraction = fraction
+                frame.lastProgressAt = now
+                frame.status = fraction >= 1 ? .done : .downloading
+                return fraction >= 1 ? .done : .downloadProgress(fraction)
+            }
+
+        case let .setFrameError(name, number, message):
+            let message = clip(message)
+            updateFrame(name, number, via: method, at: now, events: &events) { frame in
+                frame.status = .error
+                frame.errorMessage = message
+                return .error(message)
+            }
+
+        case let .setProjectError(name, message):
+            failProject(name, message: clip(message), at: now, events: &events)
+
+        case let .removeProject(name):
+            if projects.removeValue(forKey: name) != nil {
+                events.append(.projectRemoved(project: name))
+            }
+
+        case .incrementAndGetLastEventID:
+            _ = nextEventID()
+        }
+        return TrackerOutcome(events: events, lastEventID: lastEventID)
+    }
+
+    private mutating func nextEventID() -> Int {
+        lastEventID += 1
+        return lastEventID
+    }
+
+    private func clip(_ text: String) -> String {
+        text.clipped(toBytes: limits.messageBytes)
+    }
+
+    /// "Re-rendering a project clears all previous knowledge about it": a fresh project replaces any
+    /// of that name, every frame Waiting with the project's job id.
+    private mutating func startProject(
+        _ name: String, frames numbers: [Int], generatesIFDs: Bool, jobID: String, at now: Timestamp,
+        events: inout [TrackerEvent]
+    ) {
+        let replaced = projects.removeValue(forKey: name) != nil
+        var project = Project(
+            name: name, jobID: jobID, generatesIFDs: generatesIFDs, startedAt: now,
+            createdEventID: nextEventID(), createdImplicitly: false)
+        for number in numbers {
+            let eventID = nextEventID()
+            let (slot, added) = project.slot(for: number, jobID: jobID, eventID: eventID)
+            guard added else { continue }  // a repeated frame number is the same frame
+            _ = project.update(slot: slot, eventID: eventID, at: now, logCapacity: limits.logEntriesPerFrame) { _ in
+                .waiting(jobID: jobID)
+            }
+        }
+        events.append(.projectStarted(project: name, jobID: jobID, frameCount: project.frameCount, replacedExisting: replaced))
+        projects[name] = project
+    }
+
+    /// Takes a project out of the table for in-place mutation (so its frames are not copied),
+    /// creating it if the tracker never heard of it. Put it back with `projects[name] = project`.
+    private mutating func takeProject(
+        _ name: String, via method: String, at now: Timestamp, events: inout [TrackerEvent]
+    ) -> (project: Project, created: Bool) {
+        if let project = projects.removeValue(forKey: name) {
+            return (project, false)
+        }
+        events.append(.projectCreatedImplicitly(project: name, method: method))
+        let project = Project(
+            name: name, jobID: "", generatesIFDs: false, startedAt: now,
+            createdEventID: nextEventID(), createdImplicitly: true)
+        return (project, true)
+    }
+
+    /// The one path every frame write takes: finds or adds the frame, applies `change`, stamps a
+    /// new event id, logs, and reports status and project-state changes.
+    private mutating func updateFrame(
+        _ name: String, _ number: Int, via method: String, at now: Timestamp, events: inout [TrackerEvent],
+        _ change: (inout Frame) -> FrameEvent
+    ) {
+        var (project, projectIsNew) = takeProject(name, via: method, at: now, events: &events)
+        let stateBefore = project.state
+        let eventID = nextEventID()
+        let capacity = limits.logEntriesPerFrame
+        let (slot, added) = project.slot(for: number, jobID: project.jobID, eventID: eventID)
+        if added {
+            _ = project.update(slot: slot, eventID: eventID, at: now, logCapacity: capacity) { _ in
+                .addedImplicitly(method: method, projectCreated: projectIsNew)
+            }
+            events.append(.frameAddedImplicitly(project: name, frame: number, method: method))
+        }
+        let (before, after) = project.update(slot: slot, eventID: eventID, at: now, logCapacity: capacity, change)
+        if before != after {
+            let frame = project.frame(atSlot: slot)
+            events.append(.frameStatusChanged(
+                project: name, frame: number, from: before, to: after, jobID: frame.jobID, message: frame.errorMessage))
+        }
+        noteStateChange(of: project, from: stateBefore, events: &events)
+        projects[name] = project
+    }
+
+    /// `setProjectError`: every frame not Done goes to Error with the message; Done frames keep their
+    /// status and the message is logged on them.
+    private mutating func failProject(_ name: String, message: String, at now: Timestamp, events: inout [TrackerEvent]) {
+        var (project, _) = takeProject(name, via: "setProjectError", at: now, events: &events)
+        let stateBefore = project.state
+        project.lastProjectError = message
+        events.append(.projectError(project: name, message: message))
+        let capacity = limits.logEntriesPerFrame
+        for slot in project.slots {
+            let (before, after) = project.update(slot: slot, eventID: nextEventID(), at: now, logCapacity: capacity) { frame in
+                if frame.status == .done {
+                    return .projectError(message, keptStatus: .done)
+                }
+                frame.status = .error
+                frame.errorMessage = message
+                return .projectError(message, keptStatus: nil)
+            }
+            if before != after {
+                let frame = project.frame(atSlot: slot)
+                events.append(.frameStatusChanged(
+                    project: name, frame: frame.number, from: before, to: after, jobID: frame.jobID, message: message))
+            }
+        }
+        noteStateChange(of: project, from: stateBefore, events: &events)
+        projects[name] = project
+    }
+
+    private func noteStateChange(of project: Project, from before: ProjectState, events: inout [TrackerEvent]) {
+        let after = project.state
+        if before != after {
+            events.append(.projectStateChanged(project: project.name, from: before, to: after))
+        }
+    }
+
+    // MARK: - Reads
+
+    public func project(named name: String) -> Project? {
+        projects[name]
+    }
+
+    /// Every project name, sorted.
+    public var projectNames: [String] {
+        projects.keys.sorted()
+    }
+
+    public var projectCount: Int { projects.count }
+
+    /// What changed in a project since the cursor `since`. A cursor of 0, one older than the
+    /// project's (re)creation, or one ahead of the counter (a restarted tracker) cannot be trusted:
+    /// the answer is every frame with `reset` set.
+    public func changedFrames(in name: String, since: Int) -> ChangedFrames {
+        guard let project = projects[name] else {
+            return ChangedFrames(eventID: lastEventID, frames: [], reset: true)
+        }
+        if since <= 0 || since < project.createdEventID || since > lastEventID {
+            return ChangedFrames(eventID: lastEventID, frames: project.framesInOrder.map(\.snapshot), reset: true)
+        }
+        return ChangedFrames(eventID: lastEventID, frames: project.frames(changedAfter: since).map(\.snapshot), reset: false)
+    }
+
+    /// Seconds until the project is likely done, from the configured estimator; nil when unknown.
+    public func estimatedSecondsLeft(for name: String) -> Double? {
+        guard let project = projects[name] else { return nil }
+        return estimator.secondsLeft(for: project, at: clock.now())
+    }
+
+    /// `name` if no running project has it, else the first of `name (2)`, `name (3)`, ... that none has.
+    public func suggestInactiveProjectName(_ name: String) -> String {
+        var candidate = name
+        var suffix = 2
+        while projects[candidate]?.state == .running {
+            candidate = "\(name) (\(suffix))"
+            suffix += 1
+        }
+        return candidate
+    }
+
+    public func summary(of name: String) -> ProjectSummary? {
+        guard let project = projects[name] else { return nil }
+        let now = clock.now()
+        return ProjectSummary(project: project, now: now, secondsLeft: estimator.secondsLeft(for: project, at: now))
+    }
+}
+
+/// The `getChangedFrames` answer.
+public struct ChangedFrames: Sendable, Equatable {
+    /// The cursor to send next time.
+    public var eventID: Int
+    public var frames: [FrameSnapshot]
+    /// True when the client must drop what it knows and take `frames` as the whole project.
+    public var reset: Bool
+}

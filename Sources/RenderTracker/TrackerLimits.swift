@@ -1,0 +1,12 @@
+/// Bounds on what the tracker keeps, so memory stays flat however chatty clients are.
+public struct TrackerLimits: Sendable, Equatable {
+    /// Newest log entries kept per frame.
+    public var logEntriesPerFrame: Int
+    /// Largest stored message, job id or image path, in UTF-8 bytes; longer ones keep head and tail.
+    public var messageBytes: Int
+
+    public init(logEntriesPerFrame: Int = 200, messageBytes: Int = 64 * 1024) {
+        self.logEntriesPerFrame = logEntriesPerFrame
+        self.messageBytes = messageBytes
+    }
+}

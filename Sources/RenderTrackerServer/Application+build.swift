@@ -1,0 +1,50 @@
+public import Hummingbird
+public import Logging
+public import RenderTracker
+
+/// Everything `rendertracker serve` can be told.
+public struct RenderTrackerConfiguration: Sendable {
+    public var host: String
+    /// 5002 sits next to HQueue's 5000 (server) and 5001 (clients); 0 picks a free port.
+    public var port: Int
+    public var limits: RPCServerLimits
+    public var trackerLimits: TrackerLimits
+
+    public init(host: String = "0.0.0.0", port: Int = 5002, limits: RPCServerLimits = .init(), trackerLimits: TrackerLimits = .init()) {
+        self.host = host
+        self.port = port
+        self.limits = limits
+        self.trackerLimits = trackerLimits
+    }
+}
+
+/// Builds the daemon: the tracker, its RPC methods and the HTTP routes. `rendertracker serve` and
+/// the tests both run exactly this.
+/// - Parameter onServerRunning: called with the bound port once the server listens.
+public func buildApplication(
+    configuration: RenderTrackerConfiguration,
+    logger: Logger,
+    clock: any TrackerClock = SystemClock(),
+    nameFormula: any ProjectNameFormula = BuiltInProjectNameFormula(),
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let tracker = SharedTracker(Tracker(clock: clock, limits: configuration.trackerLimits), logger: logger)
+    let dispatcher = RPCDispatcher(methods: RenderTrackerMethods.all(tracker: tracker, nameFormula: nameFormula))
+    let endpoint = RPCEndpoint(dispatcher: dispatcher, limits: configuration.limits, logger: logger)
+
+    let router = Router()
+    for path in ["/", "/RPC2", "/rpc"] {
+        router.post(RouterPath(path)) { request, context in
+            try await endpoint.respond(to: request, context: context)
+        }
+    }
+    router.get("/") { _, _ in
+        "rendertracker: POST XML-RPC or JSON-RPC to /, /RPC2 or /rpc (system.listMethods lists the methods)\n"
+    }
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "rendertracker"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger
+    )
+}

@@ -1,0 +1,77 @@
+import XMLRPC
+
+/// JSON-RPC over the same method table: 2.0 (with batches and notifications) and the 1.0 shape
+/// `{"method", "params", "id"}` that SideFX's own JSON-RPC helper sends, answered in kind.
+public struct JSONRPCHandler: Sendable {
+    public let dispatcher: RPCDispatcher
+    public let maxDepth: Int
+
+    public init(dispatcher: RPCDispatcher, maxDepth: Int) {
+        self.dispatcher = dispatcher
+        self.maxDepth = maxDepth
+    }
+
+    /// The response body, or nil when every request was a notification (nothing to answer).
+    public func respond(to body: UnsafeRawBufferPointer) -> [UInt8]? {
+        let parsed: RPCValue
+        do {
+            parsed = try JSONReader.parse(body, maxDepth: maxDepth)
+        } catch {
+            return JSONWriter.write(Self.errorResponse(.parseError("JSON parse error: \(error)"), id: .null, version2: true))
+        }
+        if case .array(let batch) = parsed {
+            guard !batch.isEmpty else {
+                return JSONWriter.write(Self.errorResponse(.invalidRequest("empty batch"), id: .null, version2: true))
+            }
+            let responses = batch.compactMap(respond(toOne:))
+            return responses.isEmpty ? nil : JSONWriter.write(.array(responses))
+        }
+        return respond(toOne: parsed).map(JSONWriter.write)
+    }
+
+    private func respond(toOne request: RPCValue) -> RPCValue? {
+        guard case .structure(let fields) = request else {
+            return Self.errorResponse(.invalidRequest("a JSON-RPC request must be an object"), id: .null, version2: true)
+        }
+        let version2 = fields["jsonrpc"] != nil
+        // 2.0 marks a notification by leaving out the id; 1.0 by a null id.
+        let id = fields["id"]
+        let isNotification = version2 ? id == nil : (id == nil || id == .null)
+        let result = call(fields, version2: version2)
+        if isNotification { return nil }
+        switch result {
+        case .success(let value):
+            var response: [String: RPCValue] = ["result": value, "id": id ?? .null]
+            if version2 { response["jsonrpc"] = .string("2.0") } else { response["error"] = .null }
+            return .structure(response)
+        case .failure(let fault):
+            return Self.errorResponse(fault, id: id ?? .null, version2: version2)
+        }
+    }
+
+    private func call(_ fields: [String: RPCValue], version2: Bool) -> Result<RPCValue, RPCFault> {
+        if version2, fields["jsonrpc"] != .string("2.0") {
+            return .failure(.invalidRequest("\"jsonrpc\" must be \"2.0\""))
+        }
+        guard case .string(let method)? = fields["method"] else {
+            return .failure(.invalidRequest("a request needs a string \"method\""))
+        }
+        switch fields["params"] {
+        case nil, .null?:
+            return dispatcher.call(method, [])
+        case .array(let params)?:
+            return dispatcher.call(method, params)
+        case .structure(let named)?:
+            return dispatcher.positional(method, named).flatMap { dispatcher.call(method, $0) }
+        case let other?:
+            return .failure(.invalidRequest("\"params\" must be an array or an object, not \(other.typeName)"))
+        }
+    }
+
+    static func errorResponse(_ fault: RPCFault, id: RPCValue, version2: Bool) -> RPCValue {
+        let error = RPCValue.structure(["code": .int(fault.code), "message": .string(fault.message)])
+        return .structure(version2
+            ? ["jsonrpc": .string("2.0"), "error": error, "id": id]
+            : ["result": .null, "error": error, "id": id])
+    }
+}

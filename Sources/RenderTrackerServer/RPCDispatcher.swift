@@ -1,0 +1,106 @@
+public import XMLRPC
+
+/// Routes a method name and parameters to a method, checking the parameter count, and serves the
+/// `system.*` introspection and multicall methods over whatever table it is given.
+public struct RPCDispatcher: Sendable {
+    public let methods: [String: RPCMethod]
+
+    public init(methods: [RPCMethod]) {
+        var table: [String: RPCMethod] = [:]
+        for method in methods + Self.systemMethods {
+            table[method.name] = method
+        }
+        self.methods = table
+    }
+
+    public func call(_ name: String, _ params: [RPCValue]) -> Result<RPCValue, RPCFault> {
+        guard let method = methods[name] else {
+            return .failure(.methodNotFound(name))
+        }
+        guard params.count == method.parameters.count else {
+            let expected = method.parameters.count == 1 ? "1 parameter" : "\(method.parameters.count) parameters"
+            return .failure(.invalidParams("\(method.synopsis) takes \(expected); got \(params.count)"))
+        }
+        do {
+            return .success(try method.handler(RPCCall(method: method, params: params, dispatcher: self)))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Orders named parameters (JSON-RPC's `"params": {...}`) by the method's parameter names.
+    public func positional(_ name: String, _ named: [String: RPCValue]) -> Result<[RPCValue], RPCFault> {
+        guard let method = methods[name] else {
+            return .failure(.methodNotFound(name))
+        }
+        let known = Set(method.parameters.map(\.name))
+        if let unknown = named.keys.sorted().first(where: { !known.contains($0) }) {
+            return .failure(.invalidParams("\(method.synopsis) has no parameter named \"\(unknown)\""))
+        }
+        var params: [RPCValue] = []
+        for parameter in method.parameters {
+            guard let value = named[parameter.name] else {
+                return .failure(.invalidParams("\(method.synopsis): missing parameter \"\(parameter.name)\""))
+            }
+            params.append(value)
+        }
+        return .success(params)
+    }
+
+    private func method(named call: RPCCall) throws(RPCFault) -> RPCMethod {
+        let name = try call.string(0)
+        guard let method = methods[name] else {
+            throw RPCFault.invalidParams("\(call.method.name): no method named \"\(name)\"")
+        }
+        return method
+    }
+
+    /// `system.multicall`: each call's result as a one-element array, or its fault as a struct;
+    /// one failing call does not fail the batch. Nested multicall is refused, as xmlrpc-c does.
+    private func multicall(_ call: RPCCall) throws(RPCFault) -> RPCValue {
+        guard case .array(let calls) = call.params[0] else {
+            throw RPCFault.invalidParams("system.multicall: parameter 1 (calls) must be an array of {methodName, params} structs")
+        }
+        return .array(calls.enumerated().map { position, entry in
+            let result: Result<RPCValue, RPCFault>
+            if case .structure(let fields) = entry, case .string(let name)? = fields["methodName"] {
+                if name == "system.multicall" {
+                    result = .failure(.invalidRequest("system.multicall: call \(position) is a nested system.multicall, which is refused"))
+                } else if case .array(let params)? = fields["params"] ?? .array([]) {
+                    result = self.call(name, params)
+                } else {
+                    result = .failure(.invalidParams("system.multicall: call \(position) (\(name)) has params that are not an array"))
+                }
+            } else {
+                result = .failure(.invalidParams("system.multicall: call \(position) is not a struct with a string methodName"))
+            }
+            switch result {
+            case .success(let value): return .array([value])
+            case .failure(let fault): return .structure(["faultCode": .int(fault.code), "faultString": .string(fault.message)])
+            }
+        })
+    }
+
+    private static let systemMethods: [RPCMethod] = [
+        RPCMethod("system.listMethods", returns: "array", help: "The names of every method this server offers, sorted.") { call in
+            .array(call.dispatcher.methods.keys.sorted().map(RPCValue.string))
+        },
+        RPCMethod("system.methodHelp", [.init("method", "string")], returns: "string", help: "What a method does.") { call throws(RPCFault) in
+            let method = try call.dispatcher.method(named: call)
+            return .string("\(method.synopsis): \(method.help)")
+        },
+        RPCMethod(
+            "system.methodSignature", [.init("method", "string")], returns: "array",
+            help: "A method's signatures: an array of [return type, parameter types...]."
+        ) { call throws(RPCFault) in
+            let method = try call.dispatcher.method(named: call)
+            return .array([.array(method.signature.map(RPCValue.string))])
+        },
+        RPCMethod(
+            "system.multicall", [.init("calls", "array")], returns: "array",
+            help: "Runs several calls in one request: [{methodName, params}, ...] -> [[result] or {faultCode, faultString}, ...]."
+        ) { call throws(RPCFault) in
+            try call.dispatcher.multicall(call)
+        },
+    ]
+}

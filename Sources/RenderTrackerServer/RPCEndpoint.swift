@@ -1,0 +1,87 @@
+import Hummingbird
+import Logging
+import NIOCore
+import XMLRPC
+
+/// `POST /`, `/RPC2` and `/rpc`: reads the body within limits, inflates gzip, answers XML-RPC or
+/// JSON-RPC (by Content-Type, or a body that starts with `{` or `[`), gzips large answers.
+struct RPCEndpoint: Sendable {
+    let dispatcher: RPCDispatcher
+    let json: JSONRPCHandler
+    let limits: RPCServerLimits
+    let logger: Logger
+
+    init(dispatcher: RPCDispatcher, limits: RPCServerLimits, logger: Logger) {
+        self.dispatcher = dispatcher
+        self.json = JSONRPCHandler(dispatcher: dispatcher, maxDepth: limits.maxDepth)
+        self.limits = limits
+        self.logger = logger
+    }
+
+    func respond(to request: Request, context: some RequestContext) async throws -> Response {
+        var body = try await collectBody(of: request)
+        if let encoding = request.headers[.contentEncoding]?.lowercased(), encoding != "identity" {
+            guard ["gzip", "x-gzip", "deflate"].contains(encoding) else {
+                throw HTTPError(.unsupportedMediaType, message: "unsupported Content-Encoding \"\(encoding)\": send gzip, deflate or none\n")
+            }
+            body = try HTTPCompression.inflate(body, encoding: encoding, limit: limits.maxBodyBytes)
+        }
+        let isJSON = (request.headers[.contentType]?.lowercased().contains("json") ?? false) || Self.looksLikeJSON(body)
+        let answer: [UInt8]
+        if isJSON {
+            guard let bytes = body.withUnsafeReadableBytes({ json.respond(to: $0) }) else {
+                return Response(status: .noContent)  // only notifications: nothing to say
+            }
+            answer = bytes
+        } else {
+            answer = XMLRPCEncoder.encodeResponse(body.withUnsafeReadableBytes(xmlRPC))
+        }
+        var headers: HTTPFields = [.contentType: isJSON ? "application/json" : "text/xml; charset=utf-8"]
+        let acceptsGzip = request.headers[.acceptEncoding]?.lowercased().contains("gzip") ?? false
+        if acceptsGzip, answer.count >= limits.compressResponsesFromBytes {
+            headers[.contentEncoding] = "gzip"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: try HTTPCompression.gzip(answer)))
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer)))
+    }
+
+    /// One XML-RPC call; a request that cannot be decoded becomes a fault, as XML-RPC wants (HTTP 200).
+    private func xmlRPC(_ body: UnsafeRawBufferPointer) -> XMLRPCResponse {
+        let request: XMLRPCRequest
+        do {
+            request = try XMLRPCDecoder.decodeRequest(body, limits: XMLRPCLimits(maxDepth: limits.maxDepth))
+        } catch {
+            let fault: RPCFault = error.kind == .invalidStructure
+                ? .invalidRequest("invalid XML-RPC request: \(error.message)")
+                : .parseError("XML parse error: \(error.message)")
+            logger.info("refused request", metadata: ["fault": "\(fault.code)", "reason": "\(fault.message)"])
+            return .fault(code: fault.code, message: fault.message)
+        }
+        switch dispatcher.call(request.methodName, request.params) {
+        case .success(let value):
+            return .success(value)
+        case .failure(let fault):
+            logger.debug("fault", metadata: ["method": "\(request.methodName)", "fault": "\(fault.code)", "reason": "\(fault.message)"])
+            return .fault(code: fault.code, message: fault.message)
+        }
+    }
+
+    private func collectBody(of request: Request) async throws -> ByteBuffer {
+        let limit = limits.maxBodyBytes
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
+            throw HTTPError(.contentTooLarge, message: "request body of \(declared) bytes is over the \(limit)-byte limit\n")
+        }
+        do {
+            return try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw HTTPError(.contentTooLarge, message: "request body is over the \(limit)-byte limit\n")
+        }
+    }
+
+    private static func looksLikeJSON(_ body: ByteBuffer) -> Bool {
+        body.withUnsafeReadableBytes { bytes in
+            guard let first = bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else { return false }
+            return first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
+        }
+    }
+}

@@ -1,0 +1,5 @@
+/// A `<methodResponse>`: one result value, or a fault struct.
+public enum XMLRPCResponse: Sendable, Equatable {
+    case success(RPCValue)
+    case fault(code: Int, message: String)
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct RenderTrackerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rendertracker",
+        abstract: "A render-status tracker for HQueue render farms: XML-RPC and JSON-RPC on one port.",
+        subcommands: [ServeCommand.self, CallCommand.self]
+    )
+}

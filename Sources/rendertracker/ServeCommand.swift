@@ -1,0 +1,60 @@
+import ArgumentParser
+import Hummingbird
+import Logging
+import RenderTracker
+import RenderTrackerServer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the tracker daemon until SIGTERM or SIGINT."
+    )
+
+    @Option(help: "Address to listen on.")
+    var host = "0.0.0.0"
+
+    @Option(help: "Port to listen on (HQueue uses 5000 and 5001).")
+    var port = 5002
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    @Option(help: "Largest request body in bytes, before and after gzip inflation.")
+    var maxBodyBytes = RPCServerLimits().maxBodyBytes
+
+    @Option(help: "Deepest nesting of XML elements or JSON values in a request.")
+    var maxDepth = RPCServerLimits().maxDepth
+
+    @Option(help: "Newest log entries kept per frame.")
+    var logEntriesPerFrame = TrackerLimits().logEntriesPerFrame
+
+    @Option(help: "Largest stored error message, job id or image path, in bytes (longer ones keep head and tail).")
+    var maxMessageBytes = TrackerLimits().messageBytes
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")); got \(logLevel)")
+        }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
+        guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
+        guard maxDepth >= 4 else { throw ValidationError("--max-depth must be at least 4 (a methodCall with one value needs 4)") }
+        guard logEntriesPerFrame > 0 else { throw ValidationError("--log-entries-per-frame must be positive") }
+        guard maxMessageBytes >= 64 else { throw ValidationError("--max-message-bytes must be at least 64") }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        var logger = Logger(label: "rendertracker")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let configuration = RenderTrackerConfiguration(
+            host: host,
+            port: port,
+            limits: RPCServerLimits(maxBodyBytes: maxBodyBytes, maxDepth: maxDepth),
+            trackerLimits: TrackerLimits(logEntriesPerFrame: logEntriesPerFrame, messageBytes: maxMessageBytes)
+        )
+        let app = buildApplication(configuration: configuration, logger: logger) { [logger, host] port in
+            logger.notice("rendertracker listening", metadata: ["address": "\(host):\(port)"])
+        }
+        try await app.runService()
+    }
+}
