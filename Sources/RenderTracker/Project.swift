@@ -12,6 +12,10 @@ public struct Project: Sendable {
     public let createdImplicitly: Bool
     public internal(set) var lastEventID: Int
     public internal(set) var lastProjectError: String?
+    /// When any frame last changed.
+    public private(set) var lastChangedAt: Timestamp
+    /// The most frames seen rendering at once: an upper bound on the machines at work.
+    public private(set) var peakRendering = 0
     public private(set) var statusCounts = StatusCounts()
 
     /// Durations of renders seen from start to finish, and when frames finished: the estimate's evidence.
@@ -38,6 +42,7 @@ public struct Project: Sendable {
         self.createdEventID = createdEventID
         self.createdImplicitly = createdImplicitly
         self.lastEventID = createdEventID
+        self.lastChangedAt = startedAt
     }
 
     public var frameCount: Int { frames.count }
@@ -113,7 +118,11 @@ public struct Project: Sendable {
         frames[index].eventID = eventID
         frames[index].log.record(FrameLogEntry(time: time, event: event), capacity: logCapacity)
         lastEventID = eventID
+        lastChangedAt = time
         if before != after {
+            if before == .error {
+                frames[index].errorMessage = nil  // the message belongs to the error, not the frame
+            }
             statusCounts[before] -= 1
             statusCounts[after] += 1
             noteTransition(of: index, from: before, to: after, at: time)
@@ -131,11 +140,15 @@ public struct Project: Sendable {
         case .rendering:
             frames[index].renderStartedAt = time
             frames[index].finishedAt = nil
+            peakRendering = max(peakRendering, statusCounts[.rendering])
         case .downloading:
             frames[index].downloadStartedAt = time
         case .done:
+            // A downloaded frame reaches Done twice (render, then download): count it once.
+            if frames[index].finishedAt == nil {
+                completionTimes.add(time.secondsSince1970)
+            }
             frames[index].finishedAt = time
-            completionTimes.add(time.secondsSince1970)
             if before == .rendering, frames[index].renderSeenFromStart, let start = frames[index].renderStartedAt {
                 renderDurations.add(time.seconds(since: start))
             }

@@ -21,7 +21,9 @@ public struct ProjectSummary: Sendable, Equatable {
         statusCounts = project.statusCounts
         state = project.state
         startedAt = project.startedAt
-        elapsedSeconds = max(0, now.seconds(since: project.startedAt))
+        // A finished project's clock stops at its last change.
+        let end = project.state == .running ? now : project.lastChangedAt
+        elapsedSeconds = max(0, end.seconds(since: project.startedAt))
         self.secondsLeft = secondsLeft
         lastEventID = project.lastEventID
         createdImplicitly = project.createdImplicitly

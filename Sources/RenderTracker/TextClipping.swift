@@ -1,10 +1,11 @@
 extension String {
-    /// The string cut to at most about `limit` UTF-8 bytes, keeping its head and tail with a note of
-    /// what was cut: a failed mantra run sends its whole output, and the end is where the error is.
+    /// The string cut to `limit` UTF-8 bytes of head and tail (about half each, never splitting a
+    /// character) with a short note of what was cut between them: a failed mantra run sends its
+    /// whole output, and the end is where the error is. A limit of 0 or less keeps only the note.
     public func clipped(toBytes limit: Int) -> String {
         let bytes = utf8
-        guard bytes.count > limit else { return self }
-        let half = Swift.max(limit / 2, 1)
+        guard bytes.count > Swift.max(limit, 0) else { return self }
+        let half = Swift.max(limit, 0) / 2
         var headEnd = bytes.index(bytes.startIndex, offsetBy: half)
         while headEnd > bytes.startIndex, UTF8.isContinuation(bytes[headEnd]) {
             headEnd = bytes.index(before: headEnd)

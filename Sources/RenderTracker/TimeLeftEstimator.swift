@@ -49,8 +49,11 @@ public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
         let machines: Double
         if !rendering.isEmpty {
             machines = Double(rendering.count)
-        } else if let rate = completionRate(project, at: now) {
-            machines = max(1, rate * perFrame)
+        } else if project.peakRendering > 0 {
+            // Between waves: what the recent throughput implies, but never more machines than were
+            // ever seen rendering at once (frames finishing together make the rate spike).
+            let peak = Double(project.peakRendering)
+            machines = completionRate(project, at: now).map { min(max(1, $0 * perFrame), peak) } ?? peak
         } else if queued > 0 {
             return nil  // frames wait and nothing runs: no basis for a number
         } else {
@@ -89,7 +92,7 @@ public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
     /// Frames finished per second over the recent window, measured up to now so that a stall lowers it.
     private func completionRate(_ project: Project, at now: Timestamp) -> Double? {
         let times = project.completionTimes
-        guard times.count >= 3, let oldest = times.oldest else { return nil }
+        guard times.count >= 3, let oldest = times.oldest, let newest = times.newest, newest > oldest else { return nil }
         let span = now.secondsSince1970 - oldest
         return span > 0 ? Double(times.count - 1) / span : nil
     }

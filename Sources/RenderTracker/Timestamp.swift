@@ -28,7 +28,10 @@ public struct Timestamp: Sendable, Hashable, Comparable {
     /// ISO-8601 in UTC with milliseconds, e.g. `2026-11-24T23:42:26.123Z`.
     /// Written out by hand: the model stays free of Foundation, and logs format many of these.
     public var iso8601: String {
-        let totalMillis = Int64((secondsSince1970 * 1000).rounded(.down))
+        guard secondsSince1970.isFinite, abs(secondsSince1970) < 1e12 else { return "invalid-time" }
+        // Round to microseconds first: 1.001 is stored as 1.000999..., which must still read .001.
+        let micros = Int64((secondsSince1970 * 1e6).rounded())
+        let totalMillis = micros >= 0 ? micros / 1000 : (micros - 999) / 1000
         let millisPerDay: Int64 = 86_400_000
         var days = totalMillis / millisPerDay
         var millisOfDay = totalMillis % millisPerDay

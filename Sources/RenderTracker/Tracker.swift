@@ -53,7 +53,6 @@ public struct Tracker: Sendable {
                 frame.renderSeenFromStart = true
                 frame.jobID = jobID
                 frame.imagePath = imagePath
-                frame.errorMessage = nil
                 frame.lastProgressAt = now
                 return .renderStarted(jobID: jobID, imagePath: imagePath, previous: previous)
             }

@@ -2,7 +2,8 @@
 public struct TrackerLimits: Sendable, Equatable {
     /// Newest log entries kept per frame.
     public var logEntriesPerFrame: Int
-    /// Largest stored message, job id or image path, in UTF-8 bytes; longer ones keep head and tail.
+    /// Largest stored message, job id or image path, in UTF-8 bytes; longer ones keep this many bytes of
+    /// head and tail around a short note of what was cut.
     public var messageBytes: Int
 
     public init(logEntriesPerFrame: Int = 200, messageBytes: Int = 64 * 1024) {

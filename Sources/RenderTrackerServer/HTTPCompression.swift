@@ -13,9 +13,9 @@ enum HTTPCompression {
         do {
             return try input.decompress(with: algorithm, maxSize: limit)
         } catch let error as CompressNIOError where error == .bufferOverflow {
-            throw HTTPError(.contentTooLarge, message: "the \(encoding) body inflates to more than the \(limit)-byte limit\n")
+            throw RPCEndpoint.tooLarge("the \(encoding) body inflates to more than the \(limit)-byte limit")
         } catch {
-            throw HTTPError(.badRequest, message: "the \(encoding) body could not be inflated: \(error)\n")
+            throw HTTPError(.badRequest, message: "the \(encoding) body could not be inflated: \(error)")
         }
     }
 

@@ -22,7 +22,7 @@ struct RPCEndpoint: Sendable {
         var body = try await collectBody(of: request)
         if let encoding = request.headers[.contentEncoding]?.lowercased(), encoding != "identity" {
             guard ["gzip", "x-gzip", "deflate"].contains(encoding) else {
-                throw HTTPError(.unsupportedMediaType, message: "unsupported Content-Encoding \"\(encoding)\": send gzip, deflate or none\n")
+                throw HTTPError(.unsupportedMediaType, message: "unsupported Content-Encoding \"\(encoding)\": send gzip, deflate or none")
             }
             body = try HTTPCompression.inflate(body, encoding: encoding, limit: limits.maxBodyBytes)
         }
@@ -69,13 +69,19 @@ struct RPCEndpoint: Sendable {
     private func collectBody(of request: Request) async throws -> ByteBuffer {
         let limit = limits.maxBodyBytes
         if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
-            throw HTTPError(.contentTooLarge, message: "request body of \(declared) bytes is over the \(limit)-byte limit\n")
+            throw Self.tooLarge("request body of \(declared) bytes is over the \(limit)-byte limit")
         }
         do {
             return try await request.body.collect(upTo: limit)
         } catch is NIOTooManyBytesError {
-            throw HTTPError(.contentTooLarge, message: "request body is over the \(limit)-byte limit\n")
+            throw Self.tooLarge("request body is over the \(limit)-byte limit")
         }
+    }
+
+    /// A 413 that also closes the connection: the rest of the body is never read, so the
+    /// connection cannot carry another request.
+    static func tooLarge(_ message: String) -> HTTPError {
+        HTTPError(.contentTooLarge, headers: [.connection: "close"], message: message)
     }
 
     private static func looksLikeJSON(_ body: ByteBuffer) -> Bool {

@@ -78,12 +78,9 @@ enum ElementName: UInt8, Sendable {
 }
 
 extension ElementName {
-    /// A name as written in the document, for messages; clipped because a hostile document
-    /// can use a megabyte-long name.
-    static func displayName(_ rawName: UnsafePointer<CChar>, limit: Int = 40) -> String {
-        let name = String(cString: rawName)
-        guard name.count > limit else { return name }
-        return name.prefix(limit) + "…"
+    /// A name as written in the document, clipped, for messages.
+    static func displayName(_ rawName: UnsafePointer<CChar>) -> String {
+        String(cString: rawName).clipped()
     }
 }
 

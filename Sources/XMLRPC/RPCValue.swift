@@ -42,21 +42,15 @@ extension RPCValue {
         switch self {
         case .int(let value): "int \(value)"
         case .bool(let value): "boolean \(value)"
-        case .string(let value): "string \"\(Self.clipped(value))\""
+        case .string(let value): "string \"\(value.clipped())\""
         case .double(let value): "double \(value)"
-        case .dateTime(let value): "dateTime.iso8601 \(Self.clipped(value))"
+        case .dateTime(let value): "dateTime.iso8601 \(value.clipped())"
         case .base64(let bytes): "base64 of \(bytes.count) bytes"
         case .array(let elements): "array of \(elements.count)"
         case .structure(let members):
             // Sorted so the same struct always reads the same in logs.
-            "struct {\(Self.clipped(members.keys.sorted().joined(separator: ", ")))}"
+            "struct {\(members.keys.sorted().joined(separator: ", ").clipped())}"
         case .null: "nil"
         }
-    }
-
-    /// Long client data would flood logs and fault strings; 40 characters identify it well enough.
-    private static func clipped(_ text: String, limit: Int = 40) -> String {
-        guard text.count > limit else { return text }
-        return String(text.prefix(limit)) + "…"
     }
 }

@@ -70,12 +70,8 @@ enum ScalarText {
         return Double(String(decoding: text, as: UTF8.self))
     }
 
-    /// Text for error messages, clipped so a hostile megabyte of digits does not end up in a log.
-    static func quoted(_ bytes: [UInt8], limit: Int = 40) -> String {
-        let text = trimmed(bytes)
-        if text.count <= limit { return "\"\(String(decoding: text, as: UTF8.self))\"" }
-        // Clip on a scalar boundary so the message stays valid UTF-8 text.
-        let head = String(decoding: text.prefix(limit * 4), as: UTF8.self).unicodeScalars.prefix(limit)
-        return "\"\(String(String.UnicodeScalarView(head)))…\""
+    /// The trimmed text, quoted and clipped, for error messages.
+    static func quoted(_ bytes: [UInt8]) -> String {
+        "\"\(String(decoding: trimmed(bytes), as: UTF8.self).clipped())\""
     }
 }

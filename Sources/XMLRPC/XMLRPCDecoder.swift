@@ -16,21 +16,16 @@ public enum XMLRPCDecoder {
     public static func decodeRequest(
         _ bytes: [UInt8], limits: XMLRPCLimits = .init()
     ) throws(XMLRPCError) -> XMLRPCRequest {
-        // withUnsafeBytes only rethrows untyped errors, so the typed error travels in a Result.
-        try bytes.withUnsafeBytes { buffer in
-            Result { () throws(XMLRPCError) in try decodeRequest(buffer, limits: limits) }
-        }.get()
+        try withBuffer(bytes) { buffer throws(XMLRPCError) in try decodeRequest(buffer, limits: limits) }
     }
 
     /// Decodes a `<methodResponse>`; for clients and tests.
     public static func decodeResponse(
         _ bytes: [UInt8], limits: XMLRPCLimits = .init()
     ) throws(XMLRPCError) -> XMLRPCResponse {
-        let reader = try bytes.withUnsafeBytes { buffer in
-            Result { () throws(XMLRPCError) in
-                try ExpatSession.read(buffer, with: DocumentReader(root: .methodResponse, maxDepth: limits.maxDepth))
-            }
-        }.get()
+        let reader = try withBuffer(bytes) { buffer throws(XMLRPCError) in
+            try ExpatSession.read(buffer, with: DocumentReader(root: .methodResponse, maxDepth: limits.maxDepth))
+        }
         if let fault = reader.fault {
             return .fault(code: fault.code, message: fault.message)
         }
@@ -38,5 +33,12 @@ public enum XMLRPCDecoder {
             throw XMLRPCError(kind: .invalidStructure, message: "<methodResponse> without a result value")
         }
         return .success(result)
+    }
+
+    /// `withUnsafeBytes` only rethrows untyped errors, so the typed error travels in a Result.
+    private static func withBuffer<T>(
+        _ bytes: [UInt8], _ body: (UnsafeRawBufferPointer) throws(XMLRPCError) -> T
+    ) throws(XMLRPCError) -> T {
+        try bytes.withUnsafeBytes { buffer in Result { () throws(XMLRPCError) in try body(buffer) } }.get()
     }
 }

@@ -11,7 +11,7 @@ struct FrameLogTests {
         farm.render("p", 1, job: "201", image: "/r/a.exr")
         farm.advance(3600)
         farm.progress("p", 1, 1.0)
-        #expect(farm.tracker.frameLog("p", frame: 1) == [
+        #expect(farm.log("p", 1) == [
             "2026-01-01T00:00:00.000Z Waiting (project started by job 100)",
             "2026-01-01T00:01:01.250Z Rendering by job 201, image /r/a.exr",
             "2026-01-01T01:01:01.250Z Done",
@@ -52,7 +52,7 @@ struct FrameLogTests {
             farm.advance(1)
             farm.progress("p", 1, Double(percent) / 100)
         }
-        let log = farm.tracker.frameLog("p", frame: 1)
+        let log = farm.log("p", 1)
         #expect(log.count == 3)
         #expect(log.last == "2026-01-01T00:01:39.000Z Rendering 99%")
     }
@@ -94,7 +94,7 @@ struct FrameLogTests {
             farm.render("p", 1, job: "j\(attempt)", image: "/i.exr")
             farm.fail("p", 1, "e\(attempt)")
         }
-        #expect(farm.tracker.frameLog("p", frame: 1).first == "[9 earlier entries dropped]")
+        #expect(farm.log("p", 1).first == "[9 earlier entries dropped]")
         #expect(Array(farm.logTexts("p", 1).dropFirst()) == [
             "Rendering by job j5, image /i.exr (retry after error)",
             "Error: e5",
@@ -109,11 +109,11 @@ struct FrameLogTests {
         farm.start("p", frames: [1])
         farm.generating("p", 1)
         farm.ifdReady("p", 1)
-        let log = farm.tracker.frameLog("p", frame: 1)
+        let log = farm.log("p", 1)
         #expect(log.count == 3)
         #expect(!log[0].contains("dropped"))
         farm.render("p", 1)
-        let next = farm.tracker.frameLog("p", frame: 1)
+        let next = farm.log("p", 1)
         #expect(next.count == 4)
         #expect(next[0] == "[1 earlier entries dropped]")
         #expect(next[1].hasSuffix("Generating IFD"))
@@ -138,7 +138,7 @@ struct FrameLogTests {
         farm.start("p", frames: [1])
         farm.render("p", 1)
         for percent in 1...50 { farm.progress("p", 1, Double(percent) / 100) }
-        let log = farm.tracker.frameLog("p", frame: 1)
+        let log = farm.log("p", 1)
         #expect(log.count == 3)
         #expect(!log.contains { $0.contains("dropped") })
     }

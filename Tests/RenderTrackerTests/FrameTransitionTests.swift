@@ -219,7 +219,7 @@ struct FrameTransitionTests {
         farm.progress("p", 1, 0.4)
         let before = try farm.frame("p", 1)
         let counterBefore = farm.tracker.lastEventID
-        let logBefore = farm.tracker.frameLog("p", frame: 1)
+        let logBefore = farm.log("p", 1)
         let outcome = farm.progress("p", 1, value)
         let after = try farm.frame("p", 1)
         #expect(outcome.events.isEmpty)
@@ -228,7 +228,7 @@ struct FrameTransitionTests {
         #expect(after.status == .rendering)
         #expect(after.renderFraction == 0.4)
         #expect(after.eventID == before.eventID)
-        #expect(farm.tracker.frameLog("p", frame: 1) == logBefore)
+        #expect(farm.log("p", 1) == logBefore)
     }
 
     @Test("A NaN fraction for an unknown project creates nothing")
@@ -325,6 +325,25 @@ struct FrameTransitionTests {
         let outcome = farm.fail("p", 1, "second")
         #expect(try farm.frame("p", 1).errorMessage == "second")
         #expect(outcome.statusChanges.isEmpty)
+    }
+
+    @Test("A frame that leaves Error through a progress report no longer carries the error message")
+    func progressOutOfErrorClearsMessage() throws {
+        var farm = Farm()
+        farm.start("p", frames: [1])
+        farm.render("p", 1, job: "201")
+        farm.fail("p", 1, "tile 3 failed")
+        let resumed = farm.progress("p", 1, 0.5)  // another tile job of the same frame reports on
+        let finished = farm.progress("p", 1, 1.0)
+        let frame = try farm.frame("p", 1)
+        #expect(frame.status == .done)
+        #expect(frame.errorMessage == nil)
+        #expect(resumed.statusChanges == [
+            .frameStatusChanged(project: "p", frame: 1, from: .error, to: .rendering, jobID: "201", message: nil)
+        ])
+        #expect(finished.statusChanges == [
+            .frameStatusChanged(project: "p", frame: 1, from: .rendering, to: .done, jobID: "201", message: nil)
+        ])
     }
 
     @Test("Image paths longer than messageBytes are clipped")

@@ -39,7 +39,7 @@ struct ImplicitCreationTests {
     func createdLogLine(command: TrackerCommand) {
         var farm = Farm()
         farm.apply(command)
-        let log = farm.tracker.frameLog("ghost", frame: 7)
+        let log = farm.log("ghost", 7)
         #expect(log.first == "2026-01-01T00:00:00.000Z first heard of in \(command.methodName): project created implicitly")
         #expect(log.count == 2)
     }

@@ -84,9 +84,14 @@ struct Farm {
         tracker.project(named: name)?.state
     }
 
+    /// The frame log as `getFrameLog` answers it: empty for an unknown project or frame.
+    func log(_ name: String, _ number: Int) -> [String] {
+        tracker.project(named: name)?.frame(number)?.logLines ?? []
+    }
+
     /// The frame log lines without their `<timestamp> ` prefix.
     func logTexts(_ name: String, _ number: Int) -> [String] {
-        tracker.frameLog(name, frame: number).map { line in
+        log(name, number).map { line in
             guard line.hasPrefix("20"), let space = line.firstIndex(of: " ") else { return line }
             return String(line[line.index(after: space)...])
         }

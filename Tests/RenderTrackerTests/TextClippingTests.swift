@@ -64,4 +64,21 @@ struct TextClippingTests {
         let cut = text.utf8.count - (clipped.utf8.count - clipped.split(separator: "\n")[1].utf8.count - 2)
         #expect(clipped.contains("[... \(cut) bytes cut ...]"))
     }
+
+    @Test("A limit of 0 bytes keeps only the note")
+    func zeroLimit() {
+        #expect("x".clipped(toBytes: 0) == "\n[... 1 bytes cut ...]\n")
+    }
+
+    @Test("A tracker configured with messageBytes 0 survives a one-character error message")
+    func zeroLimitTracker() {
+        var tracker = Tracker(clock: ManualClock(), limits: TrackerLimits(messageBytes: 0))
+        _ = tracker.apply(.setFrameError(project: "p", frame: 1, message: "x"))
+        #expect(tracker.project(named: "p")?.frame(1)?.errorMessage == "\n[... 1 bytes cut ...]\n")
+    }
+
+    @Test("A negative limit leaves an empty string alone")
+    func negativeLimitEmpty() {
+        #expect("".clipped(toBytes: -1) == "")
+    }
 }

@@ -19,18 +19,21 @@ struct UnknownProjectReadTests {
         #expect(farm.tracker.estimatedSecondsLeft(for: "ghost") == nil)
     }
 
-    @Test("frameLog is empty for an unknown project")
+    @Test("An unknown project has no frame, so its frame log (getFrameLog) is empty")
     func frameLogEmptyForUnknownProject() {
         let farm = Farm()
-        #expect(farm.tracker.frameLog("ghost", frame: 1).isEmpty)
+        #expect(farm.tracker.project(named: "ghost")?.frame(1) == nil)
+        #expect(farm.log("ghost", 1).isEmpty)
     }
 
-    @Test("frameLog is empty for an unknown frame of a known project")
-    func frameLogEmptyForUnknownFrame() {
+    @Test("An unknown frame of a known project has an empty frame log")
+    func frameLogEmptyForUnknownFrame() throws {
         var farm = Farm()
         farm.start("p", frames: [1])
-        #expect(!farm.tracker.frameLog("p", frame: 1).isEmpty)
-        #expect(farm.tracker.frameLog("p", frame: 2).isEmpty)
+        let project = try farm.project("p")
+        #expect(project.frame(1)?.logLines.isEmpty == false)
+        #expect(project.frame(2) == nil)
+        #expect(farm.log("p", 2).isEmpty)
     }
 
     @Test("changedFrames on an unknown project is a reset with no frames and the current counter")
@@ -52,7 +55,6 @@ struct UnknownProjectReadTests {
         let farm = Farm()
         _ = farm.tracker.changedFrames(in: "ghost", since: 0)
         _ = farm.tracker.estimatedSecondsLeft(for: "ghost")
-        _ = farm.tracker.frameLog("ghost", frame: 1)
         _ = farm.tracker.suggestInactiveProjectName("ghost")
         #expect(farm.tracker.projectCount == 0)
         #expect(farm.tracker.lastEventID == 0)

@@ -47,21 +47,17 @@ struct HostileInputTests {
 
     // MARK: Declarations
 
-    @Test func billionLaughsIsRefusedFast() throws {
+    @Test func billionLaughsIsRefusedAtItsDoctype() throws {
         var xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n"
         xml += " <!ENTITY lol1 \"" + String(repeating: "&lol;", count: 10) + "\">\n"
         for level in 2...9 {
             xml += " <!ENTITY lol\(level) \"" + String(repeating: "&lol\(level - 1);", count: 10) + "\">\n"
         }
         xml += "]>\n<methodCall><methodName>&lol9;</methodName></methodCall>"
-        let clock = ContinuousClock()
-        var error: XMLRPCError?
-        let elapsed = clock.measure { error = TestDocument.requestError(xml) }
-        let refusal = try #require(error)
+        let refusal = try #require(TestDocument.requestError(xml))
         #expect(refusal.kind == .forbiddenDeclaration)
         #expect(refusal.message.contains("DOCTYPE"), "\(refusal.message)")
         #expect(refusal.message.contains("lolz"), "\(refusal.message)")
-        #expect(elapsed < .milliseconds(500))
     }
 
     @Test(arguments: [
@@ -83,13 +79,9 @@ struct HostileInputTests {
         let opening = String(repeating: "<value><array><data>", count: 10_000)
         let closing = String(repeating: "</data></array></value>", count: 10_000)
         let bytes = TestDocument.request(params: [opening + closing])
-        let clock = ContinuousClock()
-        var error: XMLRPCError?
-        let elapsed = clock.measure { error = TestDocument.requestError(bytes) }
-        let refusal = try #require(error)
+        let refusal = try #require(TestDocument.requestError(bytes))
         #expect(refusal.kind == .tooDeep)
         #expect(refusal.message.contains("64"), "\(refusal.message)")
-        #expect(elapsed < .milliseconds(500))
     }
 
     @Test func unclosedDeepNestingIsTooDeepNotMalformed() throws {

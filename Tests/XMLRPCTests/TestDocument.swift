@@ -1,4 +1,4 @@
-@testable import XMLRPC
+import XMLRPC
 
 /// Builds documents around XML fragments and decodes them, returning the error instead of
 /// throwing so tests can assert on its kind and message.

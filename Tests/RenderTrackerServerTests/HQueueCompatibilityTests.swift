@@ -1,0 +1,48 @@
+import Testing
+
+/// HQueue's real call sequences, sent by Python's own xmlrpc.client to the real daemon.
+@Suite("HQueue clients, through Python's xmlrpc.client")
+struct HQueueCompatibilityTests {
+    @Test(arguments: [
+        "ifd_route", "render_from_hip", "existing_ifds", "tiled", "retry_after_error", "rerender_stale_cursor",
+        "multicall", "project_error", "cloud_download", "introspection", "types_and_faults", "gzip_both_ways",
+    ])
+    func route(_ scenario: String) async throws {
+        try await RunningServer.with { server in
+            let outcome = try await PythonScript.run("hqueue_routes.py", [server.url, scenario])
+            #expect(outcome.status == 0, "\(scenario) failed:\n\(outcome.output)")
+        }
+    }
+
+    @Test("the drop-in rendertracker.py module, on Python 3")
+    func dropInModulePython3() async throws {
+        try await RunningServer.with { server in
+            let outcome = try await PythonScript.run("hqueue_client_module.py", [server.url])
+            #expect(outcome.status == 0, "\(outcome.output)")
+        }
+    }
+
+    @Test("the drop-in rendertracker.py module, on Python 2.7", .enabled(if: PythonScript.python27 != nil))
+    func dropInModulePython27() async throws {
+        let interpreter = try #require(PythonScript.python27)
+        try await RunningServer.with { server in
+            let outcome = try await PythonScript.run("hqueue_client_module.py", [server.url], interpreter: interpreter)
+            #expect(outcome.status == 0, "\(outcome.output)")
+        }
+    }
+}
+
+/// Requests no client should send; each gets the right fault or HTTP status and the server keeps serving.
+@Suite("Hostile and malformed requests")
+struct HostileRequestTests {
+    @Test(arguments: [
+        "malformed_xml", "doctype_bomb", "deep_nesting", "oversized_body", "gzip_bomb", "text_plain_and_paths",
+        "json_rpc", "slow_client_does_not_block_others",
+    ])
+    func request(_ scenario: String) async throws {
+        try await RunningServer.with { server in
+            let outcome = try await PythonScript.run("hostile_requests.py", [server.url, scenario])
+            #expect(outcome.status == 0, "\(scenario) failed:\n\(outcome.output)")
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Hummingbird
+import Logging
+import RenderTracker
+import RenderTrackerServer
+import ServiceLifecycle
+
+/// The real daemon (`buildApplication`, as `rendertracker serve` runs it) on an ephemeral loopback
+/// port for the length of `body`.
+struct RunningServer {
+    let port: Int
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    static func with<Result: Sendable>(
+        configuration: RenderTrackerConfiguration = RenderTrackerConfiguration(),
+        clock: any TrackerClock = SystemClock(),
+        _ body: @Sendable (RunningServer) async throws -> Result
+    ) async throws -> Result {
+        var configuration = configuration
+        configuration.host = "127.0.0.1"
+        configuration.port = 0
+        let logger = Logger(label: "rendertracker-test") { _ in SwiftLogNoOpLogHandler() }
+        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
+        let app = buildApplication(configuration: configuration, logger: logger, clock: clock) { port in
+            portSink.yield(port)
+            portSink.finish()
+        }
+        let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await services.run() }
+            defer { group.cancelAll() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else {
+                throw ServerDidNotStart()
+            }
+            let result = try await body(RunningServer(port: port))
+            await services.triggerGracefulShutdown()
+            return result
+        }
+    }
+
+    struct ServerDidNotStart: Error {}
+}
