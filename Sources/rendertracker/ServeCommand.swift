@@ -1,5 +1,7 @@
 import ArgumentParser
+import Glibc
 import Hummingbird
+import NIOCore
 import Logging
 import RenderTracker
 import RenderTrackerServer
@@ -55,6 +57,11 @@ struct ServeCommand: AsyncParsableCommand {
         let app = buildApplication(configuration: configuration, logger: logger) { [logger, host] port in
             logger.notice("rendertracker listening", metadata: ["address": "\(host):\(port)"])
         }
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw ValidationError("\(host):\(port) is already in use: another rendertracker (or other server) listens there; choose another --port")
+        }
+        logger.notice("rendertracker stopped")
     }
 }
