@@ -4,19 +4,14 @@ import gzip
 import http.client
 import json
 import sys
-import threading
 import urllib.parse
 import xmlrpc.client
+
+from scenario import check, run
 
 URL = sys.argv[1]
 HOST = urllib.parse.urlparse(URL).hostname
 PORT = urllib.parse.urlparse(URL).port
-
-
-def check(condition, what, got):
-    if not condition:
-        sys.exit("FAILED: %s; got %r" % (what, got))
-    print("ok: " + what)
 
 
 def post(body, content_type="text/xml", headers=None, path="/RPC2"):
@@ -184,14 +179,6 @@ def slow_client_does_not_block_others():
     still_serving()
 
 
-def main():
-    scenarios = {name: f for name, f in globals().items()
-                 if callable(f) and name not in ("check", "post", "fault_of", "still_serving", "expect_fault", "main")}
-    name = sys.argv[2]
-    if name not in scenarios:
-        sys.exit("unknown scenario %s; known: %s" % (name, ", ".join(sorted(scenarios))))
-    scenarios[name]()
-
-
 if __name__ == "__main__":
-    main()
+    run({name: f for name, f in list(globals().items())
+         if callable(f) and getattr(f, "__module__", None) == "__main__" and name not in ['post', 'fault_of', 'still_serving', 'expect_fault']})

@@ -1,9 +1,9 @@
 """HQueue's call sequences, sent with Python's own xmlrpc.client exactly as the farm scripts do.
 Usage: hqueue_routes.py URL SCENARIO   (exits non-zero with a message on the first failed check)"""
-import gzip
-import os
 import sys
 import xmlrpc.client
+
+from scenario import check, run
 
 URL = sys.argv[1]
 WAITING, GENERATING, IFD_READY, RENDERING, DOWNLOADING, DONE, ERROR = range(7)
@@ -11,12 +11,6 @@ WAITING, GENERATING, IFD_READY, RENDERING, DOWNLOADING, DONE, ERROR = range(7)
 
 def proxy(**options):
     return xmlrpc.client.ServerProxy(URL + "/RPC2", allow_none=True, **options)
-
-
-def check(condition, what, got):
-    if not condition:
-        sys.exit("FAILED: %s; got %r" % (what, got))
-    print("ok: " + what)
 
 
 def statuses(server, project):
@@ -247,13 +241,6 @@ def gzip_both_ways():
     check(len(info) == 10000 and info[-1] == [10000, WAITING, 0.0], "10,000 frames through gzip both ways", len(info))
 
 
-def main():
-    scenarios = {name: f for name, f in globals().items() if callable(f) and name not in ("proxy", "check", "statuses", "main")}
-    name = sys.argv[2]
-    if name not in scenarios:
-        sys.exit("unknown scenario %s; known: %s" % (name, ", ".join(sorted(scenarios))))
-    scenarios[name]()
-
-
 if __name__ == "__main__":
-    main()
+    run({name: f for name, f in list(globals().items())
+         if callable(f) and getattr(f, "__module__", None) == "__main__" and name not in ['proxy', 'statuses']})
