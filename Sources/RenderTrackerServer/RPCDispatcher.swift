@@ -61,7 +61,8 @@ public struct RPCDispatcher: Sendable {
         guard case .array(let calls) = call.params[0] else {
             throw RPCFault.invalidParams("system.multicall: parameter 1 (calls) must be an array of {methodName, params} structs")
         }
-        return .array(calls.enumerated().map { position, entry in
+        return .array(calls.enumerated().map { index, entry in
+            let position = index + 1  // counted from 1, like parameters
             let result: Result<RPCValue, RPCFault>
             if case .structure(let fields) = entry, case .string(let name)? = fields["methodName"] {
                 if name == "system.multicall" {

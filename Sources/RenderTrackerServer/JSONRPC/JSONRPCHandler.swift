@@ -34,10 +34,24 @@ public struct JSONRPCHandler: Sendable {
             return Self.errorResponse(.invalidRequest("a JSON-RPC request must be an object"), id: .null, version2: true)
         }
         let version2 = fields["jsonrpc"] != nil
-        // 2.0 marks a notification by leaving out the id; 1.0 by a null id.
         let id = fields["id"]
+        let call: (method: String, params: RPCParams)
+        switch Self.validate(fields, version2: version2) {
+        case .success(let valid):
+            call = valid
+        case .failure(let fault):
+            // An invalid request is answered even without an id: the client must learn it was refused.
+            return Self.errorResponse(fault, id: id ?? .null, version2: version2)
+        }
+        let result: Result<RPCValue, RPCFault>
+        switch call.params {
+        case .positional(let params):
+            result = dispatcher.call(call.method, params)
+        case .named(let named):
+            result = dispatcher.positional(call.method, named).flatMap { dispatcher.call(call.method, $0) }
+        }
+        // 2.0 marks a notification by leaving out the id; 1.0 by a null id.
         let isNotification = version2 ? id == nil : (id == nil || id == .null)
-        let result = call(fields, version2: version2)
         if isNotification { return nil }
         switch result {
         case .success(let value):
@@ -49,7 +63,13 @@ public struct JSONRPCHandler: Sendable {
         }
     }
 
-    private func call(_ fields: [String: RPCValue], version2: Bool) -> Result<RPCValue, RPCFault> {
+    private enum RPCParams {
+        case positional([RPCValue])
+        case named([String: RPCValue])
+    }
+
+    /// The method and parameters of a well-formed request, or why it is not one.
+    private static func validate(_ fields: [String: RPCValue], version2: Bool) -> Result<(method: String, params: RPCParams), RPCFault> {
         if version2, fields["jsonrpc"] != .string("2.0") {
             return .failure(.invalidRequest("\"jsonrpc\" must be \"2.0\""))
         }
@@ -58,11 +78,11 @@ public struct JSONRPCHandler: Sendable {
         }
         switch fields["params"] {
         case nil, .null?:
-            return dispatcher.call(method, [])
+            return .success((method, .positional([])))
         case .array(let params)?:
-            return dispatcher.call(method, params)
+            return .success((method, .positional(params)))
         case .structure(let named)?:
-            return dispatcher.positional(method, named).flatMap { dispatcher.call(method, $0) }
+            return .success((method, .named(named)))
         case let other?:
             return .failure(.invalidRequest("\"params\" must be an array or an object, not \(other.typeName)"))
         }

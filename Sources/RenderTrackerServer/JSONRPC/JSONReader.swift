@@ -120,7 +120,14 @@ public struct JSONReader {
         var isInteger = true
         if current == UInt8(ascii: "-") { position += 1 }
         guard let first = current, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else { throw error("invalid number") }
-        skipDigits()
+        if first == UInt8(ascii: "0") {
+            position += 1
+            if let next = current, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(next) {
+                throw error("invalid number: leading zero")
+            }
+        } else {
+            skipDigits()
+        }
         if current == UInt8(ascii: ".") {
             isInteger = false
             position += 1
@@ -208,9 +215,18 @@ public struct JSONReader {
     }
 
     private mutating func readHex4() throws(ParseError) -> UInt32 {
-        guard position + 4 <= bytes.count,
-            let value = UInt32(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[position..<position + 4]), as: UTF8.self), radix: 16)
-        else { throw error("invalid \\u escape") }
+        guard position + 4 <= bytes.count else { throw error("invalid \\u escape") }
+        var value: UInt32 = 0
+        for byte in bytes[position..<position + 4] {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw error("invalid \\u escape")
+            }
+            value = value << 4 | UInt32(digit)
+        }
         position += 4
         return value
     }
