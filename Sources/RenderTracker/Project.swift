@@ -70,16 +70,19 @@ public struct Project: Sendable {
         orderedSlots.lazy.map { frames[Int($0)] }
     }
 
-    /// Frames whose last change is newer than `eventID`, oldest change first. Costs the number of
-    /// frames returned, not the project's size.
-    public func frames(changedAfter eventID: Int) -> [Frame] {
-        var changed: [Frame] = []
+    /// Every frame's snapshot, sorted by number, read in place (no frame is copied).
+    public var snapshotsInOrder: [FrameSnapshot] {
+        orderedSlots.map { frames[Int($0)].snapshot }
+    }
+
+    /// Snapshots of the frames whose last change is newer than `eventID`, oldest change first.
+    /// Costs the number of frames returned, not the project's size.
+    public func snapshots(changedAfter eventID: Int) -> [FrameSnapshot] {
+        var changed: [FrameSnapshot] = []
         var slot = newestSlot
-        while slot >= 0 {
-            let frame = frames[Int(slot)]
-            guard frame.eventID > eventID else { break }
-            changed.append(frame)
-            slot = frame.older
+        while slot >= 0, frames[Int(slot)].eventID > eventID {
+            changed.append(frames[Int(slot)].snapshot)
+            slot = frames[Int(slot)].older
         }
         return changed.reversed()
     }

@@ -229,9 +229,9 @@ public struct Tracker: Sendable {
             return ChangedFrames(eventID: lastEventID, frames: [], reset: true)
         }
         if since <= 0 || since < project.createdEventID || since > lastEventID {
-            return ChangedFrames(eventID: lastEventID, frames: project.framesInOrder.map(\.snapshot), reset: true)
+            return ChangedFrames(eventID: lastEventID, frames: project.snapshotsInOrder, reset: true)
         }
-        return ChangedFrames(eventID: lastEventID, frames: project.frames(changedAfter: since).map(\.snapshot), reset: false)
+        return ChangedFrames(eventID: lastEventID, frames: project.snapshots(changedAfter: since), reset: false)
     }
 
     /// Seconds until the project is likely done, from the configured estimator; nil when unknown.

@@ -108,7 +108,7 @@ public enum RenderTrackerMethods {
                 "getAllFramesInfo", returns: "array",
                 help: "[[frame, status_index, fraction], ...] sorted by frame; empty for an unknown project."
             ) { project, _ in
-                .array(project?.framesInOrder.map { wire($0.snapshot) } ?? [])
+                .array(project?.snapshotsInOrder.map(wire) ?? [])
             },
             RPCMethod(
                 "getChangedFrames", [project, .init("since", "int")], returns: "struct",

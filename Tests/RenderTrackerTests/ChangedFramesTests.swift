@@ -187,6 +187,6 @@ struct ChangedFramesTests {
         #expect(!answer.reset)
         #expect(answer.frames.count == 10)
         #expect(answer.frames == touched.map { FrameSnapshot(number: $0, status: .rendering, fraction: 0.5) })
-        #expect(try farm.project("big").frames(changedAfter: cursor).count == 10)
+        #expect(try farm.project("big").snapshots(changedAfter: cursor).count == 10)
     }
 }
