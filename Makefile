@@ -7,7 +7,7 @@ PORT ?= 5002
 SYSTEM_PACKAGES := libexpat1-dev liblua5.4-dev zlib1g-dev pkg-config python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test build deps bench clean
+.PHONY: run test build deps bench bench-memory clean
 
 run: build
 	.build/release/rendertracker serve --host $(HOST) --port $(PORT)
@@ -18,11 +18,14 @@ build: deps
 test: deps
 	$(SWIFT) test
 
-# The load benchmark against the plain-Python reference (needs wrk): see docs/performance.md.
+# Benchmarks (see docs/performance.md). `bench` needs wrk, installed here when missing.
 bench: build
 	@command -v wrk >/dev/null || $(SUDO) apt-get install -y wrk
+	Benchmarks/throughput.sh 5
+
+bench-memory: build
 	.build/release/rendertracker serve --host 127.0.0.1 --port $(PORT) --log-level warning & pid=$$!; \
-	  trap "kill $$pid" EXIT; sleep 1; bash ../shared/bench/run.sh http://127.0.0.1:$(PORT)/RPC2
+	  trap "kill $$pid" EXIT; sleep 1; python3 Benchmarks/memory.py http://127.0.0.1:$(PORT)/RPC2 $$pid
 
 deps:
 	@missing=""; for package in $(SYSTEM_PACKAGES); do \

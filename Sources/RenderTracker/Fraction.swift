@@ -12,9 +12,6 @@ public enum Fraction {
         if reported <= 1 + floatNoise {
             return min(max(reported, 0), 1)
         }
-        if reported > 1 {
-            return min(reported, 100) / 100
-        }
-        return max(reported, 0)
+        return min(reported, 100) / 100
     }
 }

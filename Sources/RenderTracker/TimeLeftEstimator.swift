@@ -25,7 +25,7 @@ public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
         let counts = project.statusCounts
         let queued = counts[.waiting] + counts[.generatingIFD] + counts[.ifdReady]
         var rendering: [(elapsed: Double, fraction: Double)] = []
-        var downloadLeft = 0.0
+        var downloadLeft: Double?
         for frame in project.framesInOrder {
             switch frame.status {
             case .rendering:
@@ -33,37 +33,35 @@ public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
                 rendering.append((max(elapsed, 0), frame.renderFraction))
             case .downloading:
                 let elapsed = frame.downloadStartedAt.map { now.seconds(since: $0) } ?? 0
-                let left = remaining(elapsed: elapsed, fraction: frame.downloadFraction, typical: project.downloadDurations.mean)
-                downloadLeft = max(downloadLeft, left ?? 0)
+                if let left = remaining(elapsed: elapsed, fraction: frame.downloadFraction, typical: project.downloadDurations.mean) {
+                    downloadLeft = max(downloadLeft ?? 0, left)
+                }
             default:
                 break
             }
         }
 
         guard let perFrame = typicalRenderSeconds(project, rendering: rendering) else {
+            if queued == 0, rendering.isEmpty {
+                return downloadLeft  // only downloads remain
+            }
             return throughputEstimate(project, framesLeft: Double(queued) + Double(rendering.count) / 2, at: now)
-                .map { max($0, downloadLeft) }
+                .map { max($0, downloadLeft ?? 0) }
         }
         let inFlightLeft = rendering.map { remaining(elapsed: $0.elapsed, fraction: $0.fraction, typical: perFrame) ?? perFrame }
-        // Machines at work: those rendering now; between waves, what the recent throughput implies.
-        let machines: Double
-        if !rendering.isEmpty {
-            machines = Double(rendering.count)
-        } else if project.peakRendering > 0 {
-            // Between waves: what the recent throughput implies, but never more machines than were
-            // ever seen rendering at once (frames finishing together make the rate spike).
-            let peak = Double(project.peakRendering)
-            machines = completionRate(project, at: now).map { min(max(1, $0 * perFrame), peak) } ?? peak
-        } else if queued > 0 {
-            return nil  // frames wait and nothing runs: no basis for a number
-        } else {
-            machines = 1
-        }
+        // Machines at work: those rendering now. Between waves (nothing rendering, so the frame time
+        // came from finished renders and at least one frame was seen rendering): what the recent
+        // throughput implies, but never more machines than were ever seen rendering at once
+        // (frames finishing together make the rate spike).
+        let peak = Double(max(project.peakRendering, 1))
+        let machines = rendering.isEmpty
+            ? completionRate(project, at: now).map { min(max(1, $0 * perFrame), peak) } ?? peak
+            : Double(rendering.count)
         let work = inFlightLeft.reduce(0, +) + Double(queued) * perFrame
         let renderLeft = max(inFlightLeft.max() ?? 0, work / machines)
         // Frames rendering now still have their download ahead when the project downloads.
         let trailingDownload = rendering.isEmpty && queued == 0 ? 0 : project.downloadDurations.mean ?? 0
-        return max(renderLeft + trailingDownload, downloadLeft)
+        return max(renderLeft + trailingDownload, downloadLeft ?? 0)
     }
 
     /// A typical frame's render time: the mean of recent finished renders, else what frames in flight

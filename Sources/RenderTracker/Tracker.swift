@@ -120,10 +120,10 @@ public struct Tracker: Sendable {
         var project = Project(
             name: name, jobID: jobID, generatesIFDs: generatesIFDs, startedAt: now,
             createdEventID: nextEventID(), createdImplicitly: false)
-        for number in numbers {
+        // HQueue sends frames in subdivision order; sorted, every frame appends to the ordered index.
+        for number in Set(numbers).sorted() {
             let eventID = nextEventID()
-            let (slot, added) = project.slot(for: number, jobID: jobID, eventID: eventID)
-            guard added else { continue }  // a repeated frame number is the same frame
+            let (slot, _) = project.slot(for: number, jobID: jobID, eventID: eventID)
             _ = project.update(slot: slot, eventID: eventID, at: now, logCapacity: limits.logEntriesPerFrame) { _ in
                 .waiting(jobID: jobID)
             }

@@ -9,12 +9,19 @@ public struct RenderTrackerConfiguration: Sendable {
     public var port: Int
     public var limits: RPCServerLimits
     public var trackerLimits: TrackerLimits
+    /// A connection with no request (or a stalled one) for this long is closed; nil never closes.
+    /// Python's xmlrpc.client reconnects by itself when a kept-alive connection was closed.
+    public var idleTimeoutSeconds: Int?
 
-    public init(host: String = "0.0.0.0", port: Int = 5002, limits: RPCServerLimits = .init(), trackerLimits: TrackerLimits = .init()) {
+    public init(
+        host: String = "0.0.0.0", port: Int = 5002, limits: RPCServerLimits = .init(), trackerLimits: TrackerLimits = .init(),
+        idleTimeoutSeconds: Int? = 120
+    ) {
         self.host = host
         self.port = port
         self.limits = limits
         self.trackerLimits = trackerLimits
+        self.idleTimeoutSeconds = idleTimeoutSeconds
     }
 }
 
@@ -29,7 +36,7 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let tracker = SharedTracker(Tracker(clock: clock, limits: configuration.trackerLimits), logger: logger)
-    let dispatcher = RPCDispatcher(methods: RenderTrackerMethods.all(tracker: tracker, nameFormula: nameFormula))
+    let dispatcher = RPCDispatcher(methods: RenderTrackerMethods.all(tracker: tracker, nameFormula: nameFormula), logger: logger)
     let endpoint = RPCEndpoint(dispatcher: dispatcher, limits: configuration.limits, logger: logger)
 
     let router = Router()
@@ -43,6 +50,7 @@ public func buildApplication(
     }
     return Application(
         router: router,
+        server: .http1(configuration: .init(idleTimeout: configuration.idleTimeoutSeconds.map { .seconds(Int64($0)) })),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "rendertracker"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger

@@ -13,6 +13,20 @@ public struct RPCCall: Sendable {
         throw mismatch(index, expected: "a string")
     }
 
+    /// Longest project name accepted, in UTF-8 bytes. Names are keys: unlike messages they cannot be
+    /// clipped without merging different projects, so a longer one is refused.
+    public static let maxProjectNameBytes = 4096
+
+    /// A project name: a string of at most `maxProjectNameBytes`.
+    public func project(_ index: Int) throws(RPCFault) -> String {
+        let name = try string(index)
+        guard name.utf8.count <= Self.maxProjectNameBytes else {
+            throw RPCFault.invalidParams(
+                "\(method.name): \(describe(index)) is \(name.utf8.count) bytes long; project names are limited to \(Self.maxProjectNameBytes)")
+        }
+        return name
+    }
+
     /// A job id: a string, though an integer is taken as its decimal text (`$JOBID` is a number).
     public func identifier(_ index: Int) throws(RPCFault) -> String {
         switch params[index] {

@@ -1,11 +1,16 @@
+public import Logging
 public import XMLRPC
 
 /// Routes a method name and parameters to a method, checking the parameter count, and serves the
 /// `system.*` introspection and multicall methods over whatever table it is given.
 public struct RPCDispatcher: Sendable {
     public let methods: [String: RPCMethod]
+    private let logger: Logger
 
-    public init(methods: [RPCMethod]) {
+    /// - Parameter logger: where refused calls are logged, at debug level (a misbehaving client
+    ///   must not be able to flood the daemon's log at the default level).
+    public init(methods: [RPCMethod], logger: Logger = Logger(label: "rendertracker") { _ in SwiftLogNoOpLogHandler() }) {
+        self.logger = logger
         var table: [String: RPCMethod] = [:]
         for method in methods + Self.systemMethods {
             table[method.name] = method
@@ -14,18 +19,20 @@ public struct RPCDispatcher: Sendable {
     }
 
     public func call(_ name: String, _ params: [RPCValue]) -> Result<RPCValue, RPCFault> {
-        guard let method = methods[name] else {
-            return .failure(.methodNotFound(name))
+        let result = Result { () throws(RPCFault) -> RPCValue in
+            guard let method = methods[name] else {
+                throw RPCFault.methodNotFound(name)
+            }
+            guard params.count == method.parameters.count else {
+                let expected = method.parameters.count == 1 ? "1 parameter" : "\(method.parameters.count) parameters"
+                throw RPCFault.invalidParams("\(method.synopsis) takes \(expected); got \(params.count)")
+            }
+            return try method.handler(RPCCall(method: method, params: params, dispatcher: self))
         }
-        guard params.count == method.parameters.count else {
-            let expected = method.parameters.count == 1 ? "1 parameter" : "\(method.parameters.count) parameters"
-            return .failure(.invalidParams("\(method.synopsis) takes \(expected); got \(params.count)"))
+        if case .failure(let fault) = result {
+            logger.debug("fault", metadata: ["method": "\(name)", "code": "\(fault.code)", "reason": "\(fault.message)"])
         }
-        do {
-            return .success(try method.handler(RPCCall(method: method, params: params, dispatcher: self)))
-        } catch {
-            return .failure(error)
-        }
+        return result
     }
 
     /// Orders named parameters (JSON-RPC's `"params": {...}`) by the method's parameter names.

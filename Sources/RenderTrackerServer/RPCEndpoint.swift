@@ -13,12 +13,21 @@ struct RPCEndpoint: Sendable {
 
     init(dispatcher: RPCDispatcher, limits: RPCServerLimits, logger: Logger) {
         self.dispatcher = dispatcher
-        self.json = JSONRPCHandler(dispatcher: dispatcher, maxDepth: limits.maxDepth)
+        self.json = JSONRPCHandler(dispatcher: dispatcher, maxDepth: limits.maxDepth, logger: logger)
         self.limits = limits
         self.logger = logger
     }
 
     func respond(to request: Request, context: some RequestContext) async throws -> Response {
+        do {
+            return try await answer(request)
+        } catch let error as HTTPError {
+            logger.info("refused request", metadata: ["status": "\(error.status.code)", "reason": "\(error.body ?? "")"])
+            throw error
+        }
+    }
+
+    private func answer(_ request: Request) async throws -> Response {
         var body = try await collectBody(of: request)
         if let encoding = request.headers[.contentEncoding]?.lowercased(), encoding != "identity" {
             guard ["gzip", "x-gzip", "deflate"].contains(encoding) else {
@@ -54,14 +63,13 @@ struct RPCEndpoint: Sendable {
             let fault: RPCFault = error.kind == .invalidStructure
                 ? .invalidRequest("invalid XML-RPC request: \(error.message)")
                 : .parseError("XML parse error: \(error.message)")
-            logger.info("refused request", metadata: ["fault": "\(fault.code)", "reason": "\(fault.message)"])
+            logger.debug("refused request", metadata: ["fault": "\(fault.code)", "reason": "\(fault.message)"])
             return .fault(code: fault.code, message: fault.message)
         }
         switch dispatcher.call(request.methodName, request.params) {
         case .success(let value):
             return .success(value)
         case .failure(let fault):
-            logger.debug("fault", metadata: ["method": "\(request.methodName)", "fault": "\(fault.code)", "reason": "\(fault.message)"])
             return .fault(code: fault.code, message: fault.message)
         }
     }
@@ -78,8 +86,8 @@ struct RPCEndpoint: Sendable {
         }
     }
 
-    /// A 413 that also closes the connection: the rest of the body is never read, so the
-    /// connection cannot carry another request.
+    /// A 413 that asks the client to close the connection; the server discards the unread rest of
+    /// the body without storing it.
     static func tooLarge(_ message: String) -> HTTPError {
         HTTPError(.contentTooLarge, headers: [.connection: "close"], message: message)
     }

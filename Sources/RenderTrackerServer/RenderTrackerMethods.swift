@@ -24,7 +24,7 @@ public enum RenderTrackerMethods {
             _ name: String, returns: String, help: String, _ value: @escaping @Sendable (Frame?) -> RPCValue
         ) -> RPCMethod {
             RPCMethod(name, [project, frame], returns: returns, help: help) { call throws(RPCFault) in
-                let name = try call.string(0)
+                let name = try call.project(0)
                 let number = try call.integer(1)
                 return tracker.read { value($0.project(named: name)?.frame(number)) }
             }
@@ -35,7 +35,7 @@ public enum RenderTrackerMethods {
             _ name: String, returns: String, help: String, _ value: @escaping @Sendable (Project?, Tracker) -> RPCValue
         ) -> RPCMethod {
             RPCMethod(name, [project], returns: returns, help: help) { call throws(RPCFault) in
-                let name = try call.string(0)
+                let name = try call.project(0)
                 return tracker.read { value($0.project(named: name), $0) }
             }
         }
@@ -48,50 +48,50 @@ public enum RenderTrackerMethods {
                 help: "Starts (or restarts) a project: replaces any project of that name; every frame Waiting with the job id."
             ) { call throws(RPCFault) in
                 .startedRenderProject(
-                    project: try call.string(0), frames: try call.integers(1), generatesIFDs: try call.bool(2),
+                    project: try call.project(0), frames: try call.integers(1), generatesIFDs: try call.bool(2),
                     jobID: try call.identifier(3))
             },
             write("startedGeneratingFrameIFD", [project, frame], help: "The frame's IFD is being generated: Generating IFD.") {
                 call throws(RPCFault) in
-                .startedGeneratingFrameIFD(project: try call.string(0), frame: try call.integer(1))
+                .startedGeneratingFrameIFD(project: try call.project(0), frame: try call.integer(1))
             },
             write("endedGeneratingFrameIFD", [project, frame], help: "The frame's IFD is written: IFD Ready.") {
                 call throws(RPCFault) in
-                .endedGeneratingFrameIFD(project: try call.string(0), frame: try call.integer(1))
+                .endedGeneratingFrameIFD(project: try call.project(0), frame: try call.integer(1))
             },
             write(
                 "startedFrameRender", [project, frame, .init("job_id", "string"), .init("image_path", "string")],
                 help: "The frame starts rendering (again, after an error): Rendering at 0, with its job id and image path."
             ) { call throws(RPCFault) in
                 .startedFrameRender(
-                    project: try call.string(0), frame: try call.integer(1), jobID: try call.identifier(2),
+                    project: try call.project(0), frame: try call.integer(1), jobID: try call.identifier(2),
                     imagePath: try call.string(3))
             },
             write(
                 "setFrameRenderFraction", [project, frame, .init("fraction", "double")],
                 help: "Render progress: Rendering at the fraction, Done at 1. Values in (1, 100] are percentages; others are clamped to [0, 1]."
             ) { call throws(RPCFault) in
-                .setFrameRenderFraction(project: try call.string(0), frame: try call.integer(1), fraction: try call.number(2))
+                .setFrameRenderFraction(project: try call.project(0), frame: try call.integer(1), fraction: try call.number(2))
             },
             write(
                 "setFrameDownloadFraction", [project, frame, .init("fraction", "double")],
                 help: "Download progress of a rendered frame: Downloading at the fraction, Done at 1."
             ) { call throws(RPCFault) in
-                .setFrameDownloadFraction(project: try call.string(0), frame: try call.integer(1), fraction: try call.number(2))
+                .setFrameDownloadFraction(project: try call.project(0), frame: try call.integer(1), fraction: try call.number(2))
             },
             write("setFrameError", [project, frame, .init("message", "string")], help: "The frame failed: Error, with the message.") {
                 call throws(RPCFault) in
-                .setFrameError(project: try call.string(0), frame: try call.integer(1), message: try call.string(2))
+                .setFrameError(project: try call.project(0), frame: try call.integer(1), message: try call.string(2))
             },
             write(
                 "setProjectError", [project, .init("message", "string")],
                 help: "The whole project failed: every frame not Done goes to Error with the message."
             ) { call throws(RPCFault) in
-                .setProjectError(project: try call.string(0), message: try call.string(1))
+                .setProjectError(project: try call.project(0), message: try call.string(1))
             },
             RPCMethod("removeProject", [project], returns: "boolean", help: "Forgets a project; false if there was none.") {
                 call throws(RPCFault) in
-                .bool(tracker.apply(.removeProject(project: try call.string(0))).removedProject)
+                .bool(tracker.apply(.removeProject(project: try call.project(0))).removedProject)
             },
             RPCMethod("incrementAndGetLastEventId", returns: "int", help: "Takes and returns a new id from the global event counter.") { _ in
                 .int(tracker.apply(.incrementAndGetLastEventID).lastEventID)
@@ -115,7 +115,7 @@ public enum RenderTrackerMethods {
                 help: "{event_id, frames: [[frame, status, fraction], ...], reset}: frames changed after the cursor `since` (0 for all). "
                     + "reset is true when the answer is the whole project and the caller must drop what it had."
             ) { call throws(RPCFault) in
-                let name = try call.string(0)
+                let name = try call.project(0)
                 let since = try call.integer(1)
                 return tracker.read { tracker in
                     let changes = tracker.changedFrames(in: name, since: since)
@@ -149,7 +149,7 @@ public enum RenderTrackerMethods {
                 "isProjectDone", [project], returns: "boolean",
                 help: "True when every frame is Done. Fault 1 (no such project) for an unknown project."
             ) { call throws(RPCFault) in
-                let name = try call.string(0)
+                let name = try call.project(0)
                 guard let state = tracker.read({ $0.project(named: name)?.state }) else { throw RPCFault.noSuchProject(name) }
                 return .bool(state == .done)
             },
@@ -164,7 +164,7 @@ public enum RenderTrackerMethods {
                 "suggestInactiveProjectName", [.init("name", "string")], returns: "string",
                 help: "The name itself if no running project has it, else the first free of \"name (2)\", \"name (3)\", ..."
             ) { call throws(RPCFault) in
-                let name = try call.string(0)
+                let name = try call.project(0)
                 return .string(tracker.read { $0.suggestInactiveProjectName(name) })
             },
             RPCMethod(

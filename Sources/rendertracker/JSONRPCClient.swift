@@ -46,7 +46,3 @@ struct JSONRPCClient {
         return answer["result"] ?? .null
     }
 }
-
-func printToStandardError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
-}

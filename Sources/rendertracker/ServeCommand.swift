@@ -27,6 +27,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Deepest nesting of XML elements or JSON values in a request.")
     var maxDepth = RPCServerLimits().maxDepth
 
+    @Option(help: "Close a connection idle (or stalled mid-request) for this many seconds; 0 never closes.")
+    var idleTimeout = RenderTrackerConfiguration().idleTimeoutSeconds ?? 0
+
     @Option(help: "Newest log entries kept per frame.")
     var logEntriesPerFrame = TrackerLimits().logEntriesPerFrame
 
@@ -39,20 +42,24 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
-        guard maxDepth >= 4 else { throw ValidationError("--max-depth must be at least 4 (a methodCall with one value needs 4)") }
+        guard maxDepth >= 10 else {
+            throw ValidationError("--max-depth must be at least 10 (startedRenderProject's frame list alone nests 8 deep)")
+        }
+        guard idleTimeout >= 0 else { throw ValidationError("--idle-timeout must be 0 (never) or a number of seconds") }
         guard logEntriesPerFrame > 0 else { throw ValidationError("--log-entries-per-frame must be positive") }
         guard maxMessageBytes >= 64 else { throw ValidationError("--max-message-bytes must be at least 64") }
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        LoggingSystem.bootstrap { ConsoleLogHandler(label: $0) }
         var logger = Logger(label: "rendertracker")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let configuration = RenderTrackerConfiguration(
             host: host,
             port: port,
             limits: RPCServerLimits(maxBodyBytes: maxBodyBytes, maxDepth: maxDepth),
-            trackerLimits: TrackerLimits(logEntriesPerFrame: logEntriesPerFrame, messageBytes: maxMessageBytes)
+            trackerLimits: TrackerLimits(logEntriesPerFrame: logEntriesPerFrame, messageBytes: maxMessageBytes),
+            idleTimeoutSeconds: idleTimeout == 0 ? nil : idleTimeout
         )
         let app = buildApplication(configuration: configuration, logger: logger) { [logger, host] port in
             logger.notice("rendertracker listening", metadata: ["address": "\(host):\(port)"])
@@ -60,7 +67,8 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try await app.runService()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
-            throw ValidationError("\(host):\(port) is already in use: another rendertracker (or other server) listens there; choose another --port")
+            printToStandardError("rendertracker serve: \(host):\(port) is already in use: another rendertracker (or another server) listens there; choose another --port")
+            throw ExitCode.failure
         }
         logger.notice("rendertracker stopped")
     }

@@ -1,3 +1,4 @@
+import RenderTrackerServer
 import Testing
 
 /// HQueue's real call sequences, sent by Python's own xmlrpc.client to the real daemon.
@@ -43,6 +44,15 @@ struct HostileRequestTests {
         try await RunningServer.with { server in
             let outcome = try await PythonScript.run("hostile_requests.py", [server.url, scenario])
             #expect(outcome.status == 0, "\(scenario) failed:\n\(outcome.output)")
+        }
+    }
+
+    @Test("a client that stalls mid-request is disconnected after the idle timeout")
+    func stalledClient() async throws {
+        let configuration = RenderTrackerConfiguration(idleTimeoutSeconds: 1)
+        try await RunningServer.with(configuration: configuration) { server in
+            let outcome = try await PythonScript.run("hostile_requests.py", [server.url, "stalled_client_is_disconnected"])
+            #expect(outcome.status == 0, "\(outcome.output)")
         }
     }
 }

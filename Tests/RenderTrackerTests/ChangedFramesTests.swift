@@ -131,7 +131,7 @@ struct ChangedFramesTests {
         let created = try farm.project("p").createdEventID
         let answer = farm.tracker.changedFrames(in: "p", since: created)
         #expect(!answer.reset)
-        #expect(answer.frames.map(\.number) == [2, 1])  // in the order they were stamped
+        #expect(answer.frames.map(\.number) == [1, 2])  // stamped in frame order
     }
 
     @Test("Polling with each answer's cursor sees every change exactly once")

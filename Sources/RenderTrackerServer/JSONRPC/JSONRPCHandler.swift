@@ -1,3 +1,4 @@
+public import Logging
 import XMLRPC
 
 /// JSON-RPC over the same method table: 2.0 (with batches and notifications) and the 1.0 shape
@@ -5,10 +6,13 @@ import XMLRPC
 public struct JSONRPCHandler: Sendable {
     public let dispatcher: RPCDispatcher
     public let maxDepth: Int
+    private let logger: Logger
 
-    public init(dispatcher: RPCDispatcher, maxDepth: Int) {
+    /// - Parameter logger: where refused requests are logged, at debug level.
+    public init(dispatcher: RPCDispatcher, maxDepth: Int, logger: Logger = Logger(label: "rendertracker") { _ in SwiftLogNoOpLogHandler() }) {
         self.dispatcher = dispatcher
         self.maxDepth = maxDepth
+        self.logger = logger
     }
 
     /// The response body, or nil when every request was a notification (nothing to answer).
@@ -17,6 +21,7 @@ public struct JSONRPCHandler: Sendable {
         do {
             parsed = try JSONReader.parse(body, maxDepth: maxDepth)
         } catch {
+            logger.debug("refused request", metadata: ["reason": "JSON parse error: \(error)"])
             return JSONWriter.write(Self.errorResponse(.parseError("JSON parse error: \(error)"), id: .null, version2: true))
         }
         if case .array(let batch) = parsed {
@@ -41,6 +46,7 @@ public struct JSONRPCHandler: Sendable {
             call = valid
         case .failure(let fault):
             // An invalid request is answered even without an id: the client must learn it was refused.
+            logger.debug("refused request", metadata: ["reason": "\(fault.message)"])
             return Self.errorResponse(fault, id: id ?? .null, version2: version2)
         }
         let result: Result<RPCValue, RPCFault>

@@ -3,6 +3,7 @@ Usage: hostile_requests.py URL SCENARIO   (exits non-zero with a message on the 
 import gzip
 import http.client
 import json
+import socket
 import sys
 import urllib.parse
 import xmlrpc.client
@@ -176,6 +177,20 @@ def slow_client_does_not_block_others():
     for _ in range(20):
         still_serving()
     slow.close()
+    still_serving()
+
+
+def stalled_client_is_disconnected():
+    # Run against a server whose idle timeout is 1 s: a client that stops mid-request is cut off.
+    stalled = socket.create_connection((HOST, PORT), timeout=30)
+    stalled.sendall(b"POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n<methodCall>")
+    try:
+        closed = stalled.recv(4096) == b""  # blocks until the server gives up on us (30 s at most)
+    except ConnectionResetError:
+        closed = True
+    except socket.timeout:
+        closed = False
+    check(closed, "the server closed the stalled connection", closed)
     still_serving()
 
 

@@ -220,6 +220,7 @@ def types_and_faults():
         (lambda: s.setFrameError("bob/types", 1), -32602, "takes 3 parameters; got 2"),
         (lambda: s.noSuchMethod(), -32601, "noSuchMethod"),
         (lambda: s.isProjectDone("never/heard/of"), 1, "no such project"),
+        (lambda: s.setFrameError("x" * 5000, 1, "e"), -32602, "project names are limited to 4096"),
     ]:
         try:
             call()

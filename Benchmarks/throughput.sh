@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs ../shared/bench/run.sh RUNS times against a fresh release daemon and prints each run and the
+# median of every column, since one run on a 2-core machine (load generator, reference and daemon
+# sharing the cores) varies by 10% or more.
+# Usage: Benchmarks/throughput.sh [RUNS]   (default 5; BENCH_SECONDS as run.sh, default 8)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-5}
+port=${PORT:-5002}
+binary=.build/release/rendertracker
+[ -x "$binary" ] || swift build -c release --product rendertracker
+"$binary" serve --host 127.0.0.1 --port "$port" --log-level warning & daemon=$!
+trap 'kill $daemon 2>/dev/null || true' EXIT
+sleep 1
+results=$(mktemp)
+for run in $(seq "$runs"); do
+  bash ../shared/bench/run.sh "http://127.0.0.1:$port/RPC2" | tail -n +2 | tee -a "$results"
+done
+python3 - "$results" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    name, reference, tracker, ratio = line.split()
+    rows.setdefault(name, []).append((float(reference), float(tracker), float(ratio)))
+print("\nmedian of %d runs:" % len(next(iter(rows.values()))))
+print("%-12s %12s %12s %8s" % ("workload", "reference", "tracker", "ratio"))
+for name, values in rows.items():
+    print("%-12s %12.0f %12.0f %8.2f" % (name, *(statistics.median(v[i] for v in values) for i in range(3))))
+by_run = {name: [v[1] for v in values] for name, values in rows.items()}
+share = [p / i for p, i in zip(by_run["progress"], by_run["isrunning"])]
+print("progress / isrunning (daemon): median %.2f, runs %s" % (statistics.median(share), " ".join("%.2f" % s for s in share)))
+PY
