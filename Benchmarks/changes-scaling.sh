@@ -3,15 +3,11 @@
 # should follow the 10 changes, not the project. Uses the shared changes.lua workload (needs wrk).
 # Usage: Benchmarks/changes-scaling.sh [SECONDS]   (default 8 per size)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/daemon.sh"
 seconds=${1:-8}
-port=${PORT:-5002}
-binary=.build/release/rendertracker
-[ -x "$binary" ] || swift build -c release --product rendertracker
 printf '%-12s %14s\n' frames requests/s
 for frames in 10000 100000 1000000; do
-  "$binary" serve --host 127.0.0.1 --port "$port" --log-level warning & daemon=$!
-  sleep 1
+  start_daemon
   CURSOR=$(python3 - "http://127.0.0.1:$port/RPC2" "$frames" <<'PY'
 import sys, xmlrpc.client
 server = xmlrpc.client.ServerProxy(sys.argv[1])
@@ -26,5 +22,5 @@ PY
   export CURSOR
   rate=$(wrk -t1 -c32 -d"${seconds}s" -s ../shared/bench/changes.lua "http://127.0.0.1:$port/RPC2" | awk '/Requests\/sec/ {print $2}')
   printf '%-12s %14s\n' "$frames" "$rate"
-  kill $daemon; wait $daemon 2>/dev/null || true
+  stop_daemon
 done

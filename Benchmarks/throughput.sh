@@ -4,14 +4,9 @@
 # sharing the cores) varies by 10% or more.
 # Usage: Benchmarks/throughput.sh [RUNS]   (default 5; BENCH_SECONDS as run.sh, default 8)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/daemon.sh"
 runs=${1:-5}
-port=${PORT:-5002}
-binary=.build/release/rendertracker
-[ -x "$binary" ] || swift build -c release --product rendertracker
-"$binary" serve --host 127.0.0.1 --port "$port" --log-level warning & daemon=$!
-trap 'kill $daemon 2>/dev/null || true' EXIT
-sleep 1
+start_daemon
 results=$(mktemp)
 for run in $(seq "$runs"); do
   bash ../shared/bench/run.sh "http://127.0.0.1:$port/RPC2" | tail -n +2 | tee -a "$results"

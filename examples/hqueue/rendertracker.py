@@ -203,28 +203,26 @@ def _applyTimeout(connection, timeout):
     return connection
 
 
-class TimeoutTransport(xmlrpclib.Transport):
+class _TimeoutMixin(object):
+    """Gives a transport's sockets a timeout of `timeout` seconds. The base class is named
+    explicitly (`_base`) because Python 2's transports are old-style classes: no super()."""
+
+    def __init__(self, timeout=DEFAULT_CALL_TIMEOUT):
+        self._base.__init__(self)
+        self.timeout = timeout
+
+    def make_connection(self, host):
+        return _applyTimeout(self._base.make_connection(self, host), self.timeout)
+
+
+class TimeoutTransport(_TimeoutMixin, xmlrpclib.Transport):
     """An XML-RPC transport whose sockets time out after `timeout` seconds."""
-
-    def __init__(self, timeout=DEFAULT_CALL_TIMEOUT):
-        xmlrpclib.Transport.__init__(self)
-        self.timeout = timeout
-
-    def make_connection(self, host):
-        connection = xmlrpclib.Transport.make_connection(self, host)
-        return _applyTimeout(connection, self.timeout)
+    _base = xmlrpclib.Transport
 
 
-class SafeTimeoutTransport(xmlrpclib.SafeTransport):
+class SafeTimeoutTransport(_TimeoutMixin, xmlrpclib.SafeTransport):
     """TimeoutTransport for https:// URLs."""
-
-    def __init__(self, timeout=DEFAULT_CALL_TIMEOUT):
-        xmlrpclib.SafeTransport.__init__(self)
-        self.timeout = timeout
-
-    def make_connection(self, host):
-        connection = xmlrpclib.SafeTransport.make_connection(self, host)
-        return _applyTimeout(connection, self.timeout)
+    _base = xmlrpclib.SafeTransport
 
 
 def _proxy(url, timeout):
