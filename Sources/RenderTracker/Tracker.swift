@@ -88,7 +88,7 @@ public struct Tracker: Sendable {
             }
 
         case let .setProjectError(name, message):
-            failProject(name, message: clip(message), at: now, events: &events)
+            failProject(name, message: clip(message), via: method, at: now, events: &events)
 
         case let .removeProject(name):
             if projects.removeValue(forKey: name) != nil {
@@ -176,8 +176,10 @@ public struct Tracker: Sendable {
 
     /// `setProjectError`: every frame not Done goes to Error with the message; Done frames keep their
     /// status and the message is logged on them.
-    private mutating func failProject(_ name: String, message: String, at now: Timestamp, events: inout [TrackerEvent]) {
-        var (project, _) = takeProject(name, via: "setProjectError", at: now, events: &events)
+    private mutating func failProject(
+        _ name: String, message: String, via method: String, at now: Timestamp, events: inout [TrackerEvent]
+    ) {
+        var (project, _) = takeProject(name, via: method, at: now, events: &events)
         let stateBefore = project.state
         project.lastProjectError = message
         events.append(.projectError(project: name, message: message))
