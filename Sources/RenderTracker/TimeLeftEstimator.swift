@@ -41,10 +41,10 @@ public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
             }
         }
 
+        if queued == 0, rendering.isEmpty {
+            return downloadLeft  // only downloads remain: their time left, or unknown without evidence
+        }
         guard let perFrame = typicalRenderSeconds(project, rendering: rendering) else {
-            if queued == 0, rendering.isEmpty {
-                return downloadLeft  // only downloads remain
-            }
             return throughputEstimate(project, framesLeft: Double(queued) + Double(rendering.count) / 2, at: now)
                 .map { max($0, downloadLeft ?? 0) }
         }
@@ -59,8 +59,8 @@ public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
             : Double(rendering.count)
         let work = inFlightLeft.reduce(0, +) + Double(queued) * perFrame
         let renderLeft = max(inFlightLeft.max() ?? 0, work / machines)
-        // Frames rendering now still have their download ahead when the project downloads.
-        let trailingDownload = rendering.isEmpty && queued == 0 ? 0 : project.downloadDurations.mean ?? 0
+        // Frames still to render have their download ahead when the project downloads.
+        let trailingDownload = project.downloadDurations.mean ?? 0
         return max(renderLeft + trailingDownload, downloadLeft ?? 0)
     }
 

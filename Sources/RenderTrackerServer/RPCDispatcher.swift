@@ -29,29 +29,34 @@ public struct RPCDispatcher: Sendable {
             }
             return try method.handler(RPCCall(method: method, params: params, dispatcher: self))
         }
+        return logged(result, method: name)
+    }
+
+    /// Logs a refusal at debug: every fault a caller gets passes through here once.
+    private func logged<Value>(_ result: Result<Value, RPCFault>, method: String) -> Result<Value, RPCFault> {
         if case .failure(let fault) = result {
-            logger.debug("fault", metadata: ["method": "\(name)", "code": "\(fault.code)", "reason": "\(fault.message)"])
+            logger.debug("fault", metadata: ["method": "\(method)", "code": "\(fault.code)", "reason": "\(fault.message)"])
         }
         return result
     }
 
     /// Orders named parameters (JSON-RPC's `"params": {...}`) by the method's parameter names.
     public func positional(_ name: String, _ named: [String: RPCValue]) -> Result<[RPCValue], RPCFault> {
-        guard let method = methods[name] else {
-            return .failure(.methodNotFound(name))
-        }
-        let known = Set(method.parameters.map(\.name))
-        if let unknown = named.keys.sorted().first(where: { !known.contains($0) }) {
-            return .failure(.invalidParams("\(method.synopsis) has no parameter named \"\(unknown)\""))
-        }
-        var params: [RPCValue] = []
-        for parameter in method.parameters {
-            guard let value = named[parameter.name] else {
-                return .failure(.invalidParams("\(method.synopsis): missing parameter \"\(parameter.name)\""))
+        logged(Result { () throws(RPCFault) -> [RPCValue] in
+            guard let method = methods[name] else {
+                throw RPCFault.methodNotFound(name)
             }
-            params.append(value)
-        }
-        return .success(params)
+            let known = Set(method.parameters.map(\.name))
+            if let unknown = named.keys.sorted().first(where: { !known.contains($0) }) {
+                throw RPCFault.invalidParams("\(method.synopsis) has no parameter named \"\(unknown)\"")
+            }
+            return try method.parameters.map { parameter throws(RPCFault) in
+                guard let value = named[parameter.name] else {
+                    throw RPCFault.invalidParams("\(method.synopsis): missing parameter \"\(parameter.name)\"")
+                }
+                return value
+            }
+        }, method: name)
     }
 
     private func method(named call: RPCCall) throws(RPCFault) -> RPCMethod {
@@ -73,14 +78,17 @@ public struct RPCDispatcher: Sendable {
             let result: Result<RPCValue, RPCFault>
             if case .structure(let fields) = entry, case .string(let name)? = fields["methodName"] {
                 if name == "system.multicall" {
-                    result = .failure(.invalidRequest("system.multicall: call \(position) is a nested system.multicall, which is refused"))
+                    result = logged(.failure(.invalidRequest(
+                        "system.multicall: call \(position) is a nested system.multicall, which is refused")), method: call.method.name)
                 } else if case .array(let params)? = fields["params"] ?? .array([]) {
                     result = self.call(name, params)
                 } else {
-                    result = .failure(.invalidParams("system.multicall: call \(position) (\(name)) has params that are not an array"))
+                    result = logged(.failure(.invalidParams(
+                        "system.multicall: call \(position) (\(name)) has params that are not an array")), method: call.method.name)
                 }
             } else {
-                result = .failure(.invalidParams("system.multicall: call \(position) is not a struct with a string methodName"))
+                result = logged(.failure(.invalidParams(
+                    "system.multicall: call \(position) is not a struct with a string methodName")), method: call.method.name)
             }
             switch result {
             case .success(let value): return .array([value])

@@ -228,6 +228,17 @@ struct TimeLeftEstimatorTests {
         #expect(abs(try #require(estimate(farm)) - 10) < 1e-9)
     }
 
+    @Test("With only downloads left and no download evidence yet, there is no estimate (not 0)")
+    func downloadsWithoutEvidence() {
+        var farm = Farm()
+        farm.start("p", frames: [1])
+        firstWave(&farm, durations: [100])
+        farm.download("p", 1, 0.05)
+        farm.advance(10)
+        #expect(farm.state("p") == .running)
+        #expect(estimate(farm) == nil)
+    }
+
     @Test("A frame that finishes rendering and then finishes downloading is one completion")
     func downloadedFrameCountsOnce() throws {
         var farm = Farm()

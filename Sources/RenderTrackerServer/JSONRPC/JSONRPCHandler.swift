@@ -21,12 +21,11 @@ public struct JSONRPCHandler: Sendable {
         do {
             parsed = try JSONReader.parse(body, maxDepth: maxDepth)
         } catch {
-            logger.debug("refused request", metadata: ["reason": "JSON parse error: \(error)"])
-            return JSONWriter.write(Self.errorResponse(.parseError("JSON parse error: \(error)"), id: .null, version2: true))
+            return JSONWriter.write(refuse(.parseError("JSON parse error: \(error)"), id: .null, version2: true))
         }
         if case .array(let batch) = parsed {
             guard !batch.isEmpty else {
-                return JSONWriter.write(Self.errorResponse(.invalidRequest("empty batch"), id: .null, version2: true))
+                return JSONWriter.write(refuse(.invalidRequest("empty batch"), id: .null, version2: true))
             }
             let responses = batch.compactMap(respond(toOne:))
             return responses.isEmpty ? nil : JSONWriter.write(.array(responses))
@@ -36,7 +35,7 @@ public struct JSONRPCHandler: Sendable {
 
     private func respond(toOne request: RPCValue) -> RPCValue? {
         guard case .structure(let fields) = request else {
-            return Self.errorResponse(.invalidRequest("a JSON-RPC request must be an object"), id: .null, version2: true)
+            return refuse(.invalidRequest("a JSON-RPC request must be an object"), id: .null, version2: true)
         }
         let version2 = fields["jsonrpc"] != nil
         let id = fields["id"]
@@ -46,8 +45,7 @@ public struct JSONRPCHandler: Sendable {
             call = valid
         case .failure(let fault):
             // An invalid request is answered even without an id: the client must learn it was refused.
-            logger.debug("refused request", metadata: ["reason": "\(fault.message)"])
-            return Self.errorResponse(fault, id: id ?? .null, version2: version2)
+            return refuse(fault, id: id ?? .null, version2: version2)
         }
         let result: Result<RPCValue, RPCFault>
         switch call.params {
@@ -92,6 +90,13 @@ public struct JSONRPCHandler: Sendable {
         case let other?:
             return .failure(.invalidRequest("\"params\" must be an array or an object, not \(other.typeName)"))
         }
+    }
+
+    /// The answer to a request refused before any method ran, logged at debug (method faults are
+    /// logged by the dispatcher).
+    private func refuse(_ fault: RPCFault, id: RPCValue, version2: Bool) -> RPCValue {
+        logger.debug("refused request", metadata: ["reason": "\(fault.message)"])
+        return Self.errorResponse(fault, id: id, version2: version2)
     }
 
     static func errorResponse(_ fault: RPCFault, id: RPCValue, version2: Bool) -> RPCValue {
