@@ -70,6 +70,25 @@ public struct Project: Sendable {
         orderedSlots.lazy.map { frames[Int($0)] }
     }
 
+    /// The frames Rendering or Downloading. Frames in flight report progress, so they are found
+    /// walking back from the newest change, and the walk stops once all of them (known from the
+    /// status counts) are found: usually a few steps, however large the project.
+    public var framesInFlight: [Frame] {
+        var wanted = statusCounts[.rendering] + statusCounts[.downloading]
+        var found: [Frame] = []
+        found.reserveCapacity(wanted)
+        var slot = newestSlot
+        while wanted > 0, slot >= 0 {
+            let status = frames[Int(slot)].status
+            if status == .rendering || status == .downloading {
+                found.append(frames[Int(slot)])
+                wanted -= 1
+            }
+            slot = frames[Int(slot)].older
+        }
+        return found
+    }
+
     /// Every frame's snapshot, sorted by number, read in place (no frame is copied).
     public var snapshotsInOrder: [FrameSnapshot] {
         orderedSlots.map { frames[Int($0)].snapshot }

@@ -26,7 +26,7 @@ public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
         let queued = counts[.waiting] + counts[.generatingIFD] + counts[.ifdReady]
         var rendering: [(elapsed: Double, fraction: Double)] = []
         var downloadLeft: Double?
-        for frame in project.framesInOrder {
+        for frame in project.framesInFlight {
             switch frame.status {
             case .rendering:
                 let elapsed = frame.renderStartedAt.map { now.seconds(since: $0) } ?? 0
