@@ -9,7 +9,7 @@ public struct RPCDispatcher: Sendable {
 
     /// - Parameter logger: where refused calls are logged, at debug level (a misbehaving client
     ///   must not be able to flood the daemon's log at the default level).
-    public init(methods: [RPCMethod], logger: Logger = Logger(label: "rendertracker") { _ in SwiftLogNoOpLogHandler() }) {
+    public init(methods: [RPCMethod], logger: Logger = .silent) {
         self.logger = logger
         var table: [String: RPCMethod] = [:]
         for method in methods + Self.systemMethods {
@@ -74,27 +74,33 @@ public struct RPCDispatcher: Sendable {
             throw RPCFault.invalidParams("system.multicall: parameter 1 (calls) must be an array of {methodName, params} structs")
         }
         return .array(calls.enumerated().map { index, entry in
-            let position = index + 1  // counted from 1, like parameters
             let result: Result<RPCValue, RPCFault>
-            if case .structure(let fields) = entry, case .string(let name)? = fields["methodName"] {
-                if name == "system.multicall" {
-                    result = logged(.failure(.invalidRequest(
-                        "system.multicall: call \(position) is a nested system.multicall, which is refused")), method: call.method.name)
-                } else if case .array(let params)? = fields["params"] ?? .array([]) {
-                    result = self.call(name, params)
-                } else {
-                    result = logged(.failure(.invalidParams(
-                        "system.multicall: call \(position) (\(name)) has params that are not an array")), method: call.method.name)
-                }
-            } else {
-                result = logged(.failure(.invalidParams(
-                    "system.multicall: call \(position) is not a struct with a string methodName")), method: call.method.name)
+            switch Self.multicallEntry(entry, position: index + 1) {
+            case .success(let (name, params)):
+                result = self.call(name, params)  // logs its own faults
+            case .failure(let refusal):
+                result = logged(.failure(refusal), method: call.method.name)
             }
             switch result {
             case .success(let value): return .array([value])
             case .failure(let fault): return .structure(["faultCode": .int(fault.code), "faultString": .string(fault.message)])
             }
         })
+    }
+
+    /// The method name and parameters of one `system.multicall` entry, or why it cannot run.
+    /// `position` counts from 1, like parameters.
+    private static func multicallEntry(_ entry: RPCValue, position: Int) -> Result<(String, [RPCValue]), RPCFault> {
+        guard case .structure(let fields) = entry, case .string(let name)? = fields["methodName"] else {
+            return .failure(.invalidParams("system.multicall: call \(position) is not a struct with a string methodName"))
+        }
+        guard name != "system.multicall" else {
+            return .failure(.invalidRequest("system.multicall: call \(position) is a nested system.multicall, which is refused"))
+        }
+        guard case .array(let params)? = fields["params"] ?? .array([]) else {
+            return .failure(.invalidParams("system.multicall: call \(position) (\(name)) has params that are not an array"))
+        }
+        return .success((name, params))
     }
 
     private static let systemMethods: [RPCMethod] = [

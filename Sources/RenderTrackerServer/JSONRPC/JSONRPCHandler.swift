@@ -9,7 +9,7 @@ public struct JSONRPCHandler: Sendable {
     private let logger: Logger
 
     /// - Parameter logger: where refused requests are logged, at debug level.
-    public init(dispatcher: RPCDispatcher, maxDepth: Int, logger: Logger = Logger(label: "rendertracker") { _ in SwiftLogNoOpLogHandler() }) {
+    public init(dispatcher: RPCDispatcher, maxDepth: Int, logger: Logger = .silent) {
         self.dispatcher = dispatcher
         self.maxDepth = maxDepth
         self.logger = logger
