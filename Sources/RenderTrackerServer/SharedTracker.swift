@@ -3,19 +3,29 @@ public import RenderTracker
 import Synchronization
 
 /// The daemon's one tracker, shared by every connection behind a lock. Writes go through `apply`,
-/// the place where logging (and later recording and hooks) attach to what the model reports.
+/// the place where logging and the observers (live stream, hooks, recording) attach to what the
+/// model reports.
 public final class SharedTracker: Sendable {
     private let tracker: Mutex<Tracker>
     private let logger: Logger
+    private let observers: [any TrackerObserver]
 
-    public init(_ tracker: Tracker, logger: Logger) {
+    public init(_ tracker: Tracker, logger: Logger, observers: [any TrackerObserver] = []) {
         self.tracker = Mutex(tracker)
         self.logger = logger
+        self.observers = observers
     }
 
     @discardableResult
     public func apply(_ command: TrackerCommand) -> TrackerOutcome {
-        let outcome = tracker.withLock { $0.apply(command) }
+        let outcome = tracker.withLock { tracker in
+            let outcome = tracker.apply(command)
+            // Inside the lock, so every observer sees outcomes in event-id order.
+            for observer in observers {
+                observer.trackerDidApply(command, outcome: outcome)
+            }
+            return outcome
+        }
         for event in outcome.events {
             log(event)
         }
