@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "RenderTracker", targets: ["RenderTracker"]),
         .library(name: "RenderTrackerServer", targets: ["RenderTrackerServer"]),
         .library(name: "XMLRPC", targets: ["XMLRPC"]),
+        .library(name: "LuaPlugins", targets: ["LuaPlugins"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -26,16 +27,28 @@ let package = Package(
     targets: [
         // libexpat, the streaming XML parser under Python's and xmlrpc-c's XML-RPC.
         .systemLibrary(name: "CExpat", pkgConfig: "expat", providers: [.apt(["libexpat1-dev"])]),
+        // Lua 5.4, Debian's liblua5.4-dev; only CLuaShim touches it.
+        .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
+        // The C side of the Lua boundary: capped allocator, instruction and time budget, protected
+        // calls, values passed as bytes, so no Lua error (longjmp) ever crosses a Swift frame.
+        .target(name: "CLuaShim", dependencies: ["CLua"]),
         // XML-RPC values and the request/response/fault codec.
         .target(name: "XMLRPC", dependencies: ["CExpat"], swiftSettings: strict),
         // The model: projects, frames, events, estimate. Pure Swift, no I/O, injectable clock.
         .target(name: "RenderTracker", swiftSettings: strict),
+        // Studio plugins in sandboxed Lua: naming, estimate, event hooks, notifications.
+        .target(
+            name: "LuaPlugins",
+            dependencies: ["CLuaShim", "RenderTracker", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         // The HTTP application: XML-RPC and JSON-RPC endpoints bound to the model.
         .target(
             name: "RenderTrackerServer",
             dependencies: [
                 "RenderTracker",
                 "XMLRPC",
+                "LuaPlugins",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -58,6 +71,7 @@ let package = Package(
         ),
         .testTarget(name: "XMLRPCTests", dependencies: ["XMLRPC"], swiftSettings: strict),
         .testTarget(name: "RenderTrackerTests", dependencies: ["RenderTracker"], swiftSettings: strict),
+        .testTarget(name: "LuaPluginsTests", dependencies: ["LuaPlugins", "RenderTracker"], swiftSettings: strict),
         .testTarget(
             name: "RenderTrackerServerTests",
             dependencies: [

@@ -22,7 +22,7 @@ public final class SharedTracker: Sendable {
             let outcome = tracker.apply(command)
             // Inside the lock, so every observer sees outcomes in event-id order.
             for observer in observers {
-                observer.trackerDidApply(command, outcome: outcome)
+                observer.trackerDidApply(command, outcome: outcome, in: tracker)
             }
             return outcome
         }

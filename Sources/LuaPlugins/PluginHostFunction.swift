@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+import RenderTracker
+
+/// The functions the `tracker` table offers plugins besides registration; raw values are the ids
+/// the prelude passes to `host(id, plugin, ...)`.
+enum PluginHostFunction: Int32 {
+    case log = 1
+    case httpPost = 2
+    case exec = 3
+    case environment = 4
+    case now = 5
+}
+
+/// Carries out host calls for one Lua state: checks the arguments (a wrong one raises a Lua
+/// error naming it) and hands notifications to the effects.
+struct PluginHost: Sendable {
+    var effects: any PluginEffects
+    var clock: any TrackerClock
+    var logger: Logger
+    var environment: [String: String]
+
+    func call(_ id: Int32, _ arguments: [LuaValue]) -> Result<[LuaValue], LuaHostError> {
+        guard let function = PluginHostFunction(rawValue: id), let plugin = arguments.first?.stringValue else {
+            return .failure(LuaHostError(message: "unknown host function \(id)"))
+        }
+        let arguments = Array(arguments.dropFirst())
+        do {
+            return .success(try call(function, plugin: plugin, arguments))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func call(_ function: PluginHostFunction, plugin: String, _ arguments: [LuaValue]) throws(LuaHostError) -> [LuaValue] {
+        switch function {
+        case .log:
+            let levelName = try string(arguments, 0, "tracker.log", "level")
+            guard let level = Logger.Level(rawValue: levelName) else {
+                throw LuaHostError(message: "tracker.log: unknown level \"\(levelName)\" (use trace, debug, info, notice, warning, error or critical)")
+            }
+            let message = arguments.count > 1 ? try string(arguments, 1, "tracker.log", "message") : ""
+            logger.log(level: level, "\(message)", metadata: ["plugin": "\(plugin)"])
+            return []
+        case .httpPost:
+            let url = try string(arguments, 0, "tracker.http_post", "url")
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil else {
+                throw LuaHostError(message: "tracker.http_post: url must be an http:// or https:// address, got \"\(url)\"")
+            }
+            let body = arguments.count > 1 && arguments[1] != .null ? try string(arguments, 1, "tracker.http_post", "body") : ""
+            let headers = try stringMap(arguments.count > 2 ? arguments[2] : .null, "tracker.http_post", "headers")
+            effects.send(.httpPost(plugin: plugin, url: url, body: body, headers: headers))
+            return [.bool(true)]
+        case .exec:
+            guard let argv = arguments.first?.arrayElements, let program = argv.first?.stringValue, !program.isEmpty else {
+                throw LuaHostError(message: "tracker.exec: argv must be a list of strings starting with the program, e.g. {\"/usr/sbin/sendmail\", \"-t\"}")
+            }
+            var strings = [program]
+            for (offset, element) in argv.enumerated().dropFirst() {
+                guard let string = element.stringValue else {
+                    throw LuaHostError(message: "tracker.exec: argv[\(offset + 1)] must be a string, got \(element.typeName)")
+                }
+                strings.append(string)
+            }
+            let input = arguments.count > 1 && arguments[1] != .null ? try string(arguments, 1, "tracker.exec", "input") : nil
+            effects.send(.exec(plugin: plugin, arguments: strings, input: input))
+            return [.bool(true)]
+        case .environment:
+            return [.optional(environment[try string(arguments, 0, "tracker.env", "name")])]
+        case .now:
+            return [.number(clock.now().secondsSince1970)]
+        }
+    }
+
+    private func string(_ arguments: [LuaValue], _ index: Int, _ function: String, _ name: String) throws(LuaHostError) -> String {
+        let value = index < arguments.count ? arguments[index] : .null
+        switch value {
+        case .string(let string): return string
+        case .integer(let integer): return String(integer)
+        case .number(let number): return String(number)
+        default: throw LuaHostError(message: "\(function): \(name) must be a string, got \(value.typeName)")
+        }
+    }
+
+    private func stringMap(_ value: LuaValue, _ function: String, _ name: String) throws(LuaHostError) -> [String: String] {
+        switch value {
+        case .null: return [:]
+        case .table(let table):
+            var map: [String: String] = [:]
+            for (key, element) in table {
+                guard let key = key.stringValue, let element = element.stringValue else {
+                    throw LuaHostError(message: "\(function): \(name) must map strings to strings, got \(key.typeName) = \(element.typeName)")
+                }
+                map[key] = element
+            }
+            return map
+        default: throw LuaHostError(message: "\(function): \(name) must be a table, got \(value.typeName)")
+        }
+    }
+}

@@ -1,0 +1,139 @@
+/// The Lua that runs first in every plugin state, with the full safe libraries. It builds each
+/// plugin's sandbox (its own environment with copies of the safe libraries and its own `tracker`
+/// table) and keeps the registrations. Swift calls the globals it defines: `load_plugin`,
+/// `run_formula`, `run_estimator`, `run_hooks`.
+enum PluginPrelude {
+    /// The HOST_* ids are `PluginHostFunction` raw values.
+    static let text = #"""
+local host, stopped, STOP = host, host_call_stopped, host_stop_sentinel
+_G.host, _G.host_call_stopped, _G.host_stop_sentinel = nil, nil, nil
+local load, pairs, ipairs, next, select, type, error, tostring, tonumber = load, pairs, ipairs, next, select, type, error, tostring, tonumber
+local rawget, rawset, rawequal, rawlen, setmetatable, getmetatable = rawget, rawset, rawequal, rawlen, setmetatable, getmetatable
+local real_pcall, real_xpcall, real_collectgarbage, assert = pcall, xpcall, collectgarbage, assert
+local string, table, math, utf8, coroutine, os = string, table, math, utf8, coroutine, os
+local HOST_LOG, HOST_HTTP_POST, HOST_EXEC, HOST_ENV, HOST_NOW = 1, 2, 3, 4, 5
+
+-- One shared string metatable serves every plugin; hide it so none can change another's strings.
+getmetatable("").__metatable = false
+
+local EVENTS = {
+  project_started = true, frame_started = true, frame_done = true, frame_error = true,
+  project_done = true, project_failed = true, project_removed = true, frame_stalled = true,
+}
+local EVENT_LIST = "project_started, frame_started, frame_done, frame_error, project_done, project_failed, project_removed, frame_stalled"
+
+local plugins = {}
+local formula_owner, estimator_owner
+
+local function copy(library, leave_out)
+  local result = {}
+  for key, value in pairs(library) do
+    if not (leave_out and leave_out[key]) then result[key] = value end
+  end
+  return result
+end
+
+-- A stopped call (instruction or time budget) raises a sentinel that plugin code must not swallow.
+local function rethrow(ok, ...)
+  if not ok and (rawequal((...), STOP) or stopped()) then error(STOP, 0) end
+  return ok, ...
+end
+local function pcall(f, ...) return rethrow(real_pcall(f, ...)) end
+local function xpcall(f, handler, ...)
+  return rethrow(real_xpcall(f, function(message)
+    if rawequal(message, STOP) then return STOP end
+    return handler(message)
+  end, ...))
+end
+local safe_coroutine = copy(coroutine)
+local real_resume = coroutine.resume
+function safe_coroutine.resume(co, ...) return rethrow(real_resume(co, ...)) end
+
+-- Finalizers would run plugin code at any time, even while the state closes: not allowed.
+local function safe_setmetatable(object, metatable)
+  if type(metatable) == "table" and rawget(metatable, "__gc") ~= nil then
+    error("__gc metamethods are not allowed in plugins", 2)
+  end
+  return setmetatable(object, metatable)
+end
+local function safe_collectgarbage(option)
+  if option == nil or option == "count" then return real_collectgarbage("count") end
+  error("collectgarbage: only \"count\" is allowed in plugins", 2)
+end
+
+local function check_function(what, fn)
+  if type(fn) ~= "function" then error(what .. ": expected a function, got " .. type(fn), 3) end
+end
+
+local function sandbox(name, settings)
+  local plugin = { name = name, hooks = {}, hook_names = {} }
+  local tracker = { plugin = name, settings = copy(settings or {}) }
+  function tracker.on(event, fn)
+    if not EVENTS[event] then error("tracker.on: unknown event " .. tostring(event) .. " (known: " .. EVENT_LIST .. ")", 2) end
+    check_function("tracker.on(\"" .. event .. "\")", fn)
+    if not plugin.hooks[event] then
+      plugin.hooks[event] = {}
+      plugin.hook_names[#plugin.hook_names + 1] = event
+    end
+    table.insert(plugin.hooks[event], fn)
+  end
+  function tracker.set_name_formula(fn)
+    check_function("tracker.set_name_formula", fn)
+    plugin.formula = fn
+  end
+  function tracker.set_estimator(fn)
+    check_function("tracker.set_estimator", fn)
+    plugin.estimator = fn
+  end
+  function tracker.log(level, message) return host(HOST_LOG, name, level, message) end
+  function tracker.http_post(url, body, headers) return host(HOST_HTTP_POST, name, url, body, headers) end
+  function tracker.exec(argv, input) return host(HOST_EXEC, name, argv, input) end
+  function tracker.env(variable) return host(HOST_ENV, name, variable) end
+  function tracker.now() return host(HOST_NOW, name) end
+
+  local env = {
+    tracker = tracker, _VERSION = _VERSION,
+    assert = assert, error = error, ipairs = ipairs, next = next, pairs = pairs, select = select,
+    tonumber = tonumber, tostring = tostring, type = type, rawequal = rawequal, rawget = rawget,
+    rawlen = rawlen, rawset = rawset, getmetatable = getmetatable, setmetatable = safe_setmetatable,
+    pcall = pcall, xpcall = xpcall, collectgarbage = safe_collectgarbage,
+    string = copy(string, { dump = true }), table = copy(table), math = copy(math), utf8 = copy(utf8),
+    coroutine = safe_coroutine, os = { time = os.time, date = os.date, clock = os.clock },
+  }
+  function env.print(...)
+    local parts = {}
+    for index = 1, select("#", ...) do parts[index] = tostring((select(index, ...))) end
+    return host(HOST_LOG, name, "info", table.concat(parts, "\t"))
+  end
+  env._G = env
+  return plugin, env
+end
+
+-- Loads one plugin's text (never bytecode) into its own environment and runs it.
+function load_plugin(name, code, settings)
+  local plugin, env = sandbox(name, settings)
+  local chunk, message = load(code, "@" .. name, "t", env)
+  if not chunk then error(message, 0) end
+  chunk()
+  plugins[name] = plugin
+  if plugin.formula then formula_owner = plugin end
+  if plugin.estimator then estimator_owner = plugin end
+  return plugin.formula ~= nil, plugin.estimator ~= nil, plugin.hook_names
+end
+
+function run_formula(user, hip_path)
+  return formula_owner.formula(user, hip_path)
+end
+
+function run_estimator(project)
+  return estimator_owner.estimator(project)
+end
+
+function run_hooks(name, event, payload)
+  local plugin = plugins[name]
+  for _, hook in ipairs(plugin.hooks[event] or {}) do
+    hook(payload)
+  end
+end
+"""#
+}

@@ -1,0 +1,85 @@
+/// What one plugin registered when it loaded.
+public struct PluginRegistration: Sendable, Equatable {
+    public var name: String
+    public var setsNameFormula: Bool
+    public var setsEstimator: Bool
+    public var events: [String]
+}
+
+/// A plugin that did not load: which file and why (`file.lua:12: ...`).
+public struct PluginLoadError: Error, Sendable, CustomStringConvertible {
+    public var plugin: String
+    public var failure: LuaCallFailure
+
+    public var description: String { "\(plugin): \(failure.summary)" }
+}
+
+/// The plugins of one folder loaded into one Lua state. Not thread-safe: its owner serialises use.
+final class PluginSet {
+    let state: LuaState
+    let registrations: [PluginRegistration]
+    /// The plugin whose formula (estimator) is in use: the last to set one, in name order.
+    let formulaPlugin: String?
+    let estimatorPlugin: String?
+
+    init(files: [PluginFile], options: PluginOptions, host: PluginHost) throws(PluginLoadError) {
+        do {
+            state = try LuaState(memoryLimit: options.memoryLimitBytes, prelude: PluginPrelude.text, host: host.call)
+        } catch {
+            throw PluginLoadError(plugin: "(prelude)", failure: error)
+        }
+        var registrations: [PluginRegistration] = []
+        for file in files {
+            let settings = LuaValue.table(Dictionary(uniqueKeysWithValues: file.settings.map { (LuaValue.string($0.key), LuaValue.string($0.value)) }))
+            // Loading runs the plugin's top level, under the hook limits (it may build tables).
+            let loaded = state.call("load_plugin", [.string(file.name), .string(file.text), settings], limits: options.hookCallLimits)
+            switch loaded {
+            case .failure(let failure):
+                throw PluginLoadError(plugin: file.name, failure: failure)
+            case .success(let values):
+                let events = (values.count > 2 ? values[2].arrayElements : nil)?.compactMap(\.stringValue) ?? []
+                registrations.append(PluginRegistration(
+                    name: file.name, setsNameFormula: values.first == .bool(true), setsEstimator: values.count > 1 && values[1] == .bool(true),
+                    events: events
+                ))
+            }
+        }
+        self.registrations = registrations
+        formulaPlugin = registrations.last(where: \.setsNameFormula)?.name
+        estimatorPlugin = registrations.last(where: \.setsEstimator)?.name
+    }
+
+    func projectName(user: String, localHipPath: String, limits: LuaCallLimits) -> Result<String, LuaCallFailure> {
+        state.call("run_formula", [.string(user), .string(localHipPath)], limits: limits).flatMap { values in
+            guard let name = values.first?.stringValue, !name.isEmpty else {
+                return .failure(.error("the name formula must return a non-empty string, got \(values.first.map(describe) ?? "nothing")"))
+            }
+            return .success(name)
+        }
+    }
+
+    func secondsLeft(project: LuaValue, limits: LuaCallLimits) -> Result<Double?, LuaCallFailure> {
+        state.call("run_estimator", [project], limits: limits).flatMap { values in
+            switch values.first ?? .null {
+            case .null: return .success(nil)
+            case let value:
+                guard let seconds = value.doubleValue, seconds.isFinite, seconds >= 0 else {
+                    return .failure(.error("the estimator must return seconds (a number, 0 or more) or nil, got \(describe(value))"))
+                }
+                return .success(seconds)
+            }
+        }
+    }
+
+    func runHooks(plugin: String, event: PluginEvent, limits: LuaCallLimits) -> Result<Void, LuaCallFailure> {
+        state.call("run_hooks", [.string(plugin), .string(event.name.rawValue), event.payload], limits: limits).map { _ in () }
+    }
+}
+
+private func describe(_ value: LuaValue) -> String {
+    switch value {
+    case .string(let string): "the string \"\(string.prefix(60))\""
+    case .integer, .number: "the number \(value.doubleValue ?? 0)"
+    default: "a \(value.typeName)"
+    }
+}

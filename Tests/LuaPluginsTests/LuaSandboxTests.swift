@@ -1,0 +1,202 @@
+import Testing
+@testable import LuaPlugins
+
+/// The sandbox and the limits, straight on one plugin state: every hostile plugin ends in a
+/// failure that names what happened, and the state keeps working afterwards.
+@Suite struct LuaSandboxTests {
+    private func formula(
+        _ body: String, limits: LuaCallLimits = LuaCallLimits(instructions: 1_000_000, seconds: 0.5)
+    ) throws -> (PluginSet, Result<String, LuaCallFailure>) {
+        let fixture = try PluginFixture(["hostile.lua": "tracker.set_name_formula(function(user, hip)\n\(body)\nend)\n"])
+        let plugins = try fixture.load()
+        return (plugins, plugins.projectName(user: "ana", localHipPath: "/jobs/a.hip", limits: limits))
+    }
+
+    @Test func aFormulaAnswers() throws {
+        let (_, result) = try formula("return user .. '@' .. hip")
+        #expect(try result.get() == "ana@/jobs/a.hip")
+    }
+
+    @Test func anEndlessLoopStopsAtTheInstructionBudgetNamingTheLine() throws {
+        let (plugins, result) = try formula("while true do end")
+        guard case .failure(.instructionLimit(_, let location)) = result else {
+            Issue.record("expected the instruction limit, got \(result)")
+            return
+        }
+        #expect(location == "hostile.lua:2")
+        // The state still answers afterwards.
+        let next = plugins.state.call("run_hooks", [.string("hostile.lua"), .string("frame_done"), .table([:])], limits: LuaCallLimits())
+        #expect((try? next.get()) == [])
+    }
+
+    @Test func aLoopThatCatchesItsOwnStopIsStoppedAnyway() throws {
+        let (_, result) = try formula("while true do pcall(function() while true do end end) end")
+        guard case .failure(.instructionLimit) = result else {
+            Issue.record("expected the instruction limit, got \(result)")
+            return
+        }
+        let (_, viaXpcall) = try formula("while true do xpcall(function() while true do end end, function(e) return e end) end")
+        guard case .failure(.instructionLimit) = viaXpcall else {
+            Issue.record("expected the instruction limit, got \(viaXpcall)")
+            return
+        }
+        let (_, viaCoroutine) = try formula("while true do coroutine.resume(coroutine.create(function() while true do end end)) end")
+        guard case .failure(.instructionLimit) = viaCoroutine else {
+            Issue.record("expected the instruction limit, got \(viaCoroutine)")
+            return
+        }
+    }
+
+    @Test func aSlowCallStopsAtTheTimeLimit() throws {
+        let fixture = try PluginFixture(["slow.lua": "tracker.set_name_formula(function() local t = os.clock() while os.clock() - t < 5 do end return 'x' end)"])
+        let plugins = try fixture.load()
+        let result = plugins.projectName(user: "a", localHipPath: "b", limits: LuaCallLimits(instructions: .max, seconds: 0.05))
+        guard case .failure(.timeLimit(_, let location)) = result else {
+            Issue.record("expected the time limit, got \(result)")
+            return
+        }
+        #expect(location.hasPrefix("slow.lua:1"))
+    }
+
+    @Test func aMemoryBombHitsTheCap() throws {
+        let (plugins, result) = try formula(
+            "local t = {} for i = 1, 1e9 do t[i] = string.rep('x', 100) .. i end", limits: LuaCallLimits(instructions: .max, seconds: 30)
+        )
+        #expect(result == .failure(.outOfMemory(limitBytes: 64 << 20)))
+        #expect(plugins.state.memoryInUse < 16 << 20, "the garbage of the failed call is collected")
+    }
+
+    @Test func aGigabyteStringIsRefused() throws {
+        let (_, result) = try formula("return string.rep('x', 1 << 30)")
+        #expect(result == .failure(.outOfMemory(limitBytes: 64 << 20)))
+        let (_, viaMethod) = try formula("return ('x'):rep(1 << 30)")
+        #expect(viaMethod == .failure(.outOfMemory(limitBytes: 64 << 20)))
+    }
+
+    @Test func aRuntimeErrorNamesFileAndLine() throws {
+        let (_, result) = try formula("local t = nil\nreturn t.field")
+        guard case .failure(let failure) = result else {
+            Issue.record("expected an error")
+            return
+        }
+        #expect(failure.summary.hasPrefix("hostile.lua:3: attempt to index a nil value"))
+        #expect(failure.description.contains("stack traceback"))
+    }
+
+    @Test(arguments: [
+        ("return 42", "the number 42.0"),
+        ("return {}", "a table"),
+        ("return nil", "nothing"),
+        ("return ''", "the string \"\""),
+        ("return function() end", "a function"),
+    ])
+    func aWrongReturnTypeIsNamed(body: String, named: String) throws {
+        let (_, result) = try formula(body)
+        guard case .failure(.error(let message)) = result else {
+            Issue.record("expected a type error, got \(result)")
+            return
+        }
+        #expect(message.contains("must return a non-empty string"))
+        #expect(message.contains(named) || (named == "nothing" && message.contains("a nil")))
+    }
+
+    @Test(arguments: [
+        "io.open('/etc/passwd')", "os.execute('true')", "os.remove('/tmp/x')", "os.getenv('HOME')", "load('return 1')",
+        "loadfile('/etc/passwd')", "dofile('/etc/passwd')", "require('io')", "debug.getinfo(1)", "package.loadlib('x', 'y')",
+        "string.dump(print)", "collectgarbage('stop')", "getmetatable('').__index.upper = nil", "setmetatable({}, {__gc = function() end})",
+    ])
+    func dangerousLibrariesAreOutOfReach(_ attempt: String) throws {
+        let (_, result) = try formula("\(attempt)\nreturn 'reached'")
+        guard case .failure(.error(let message)) = result else {
+            Issue.record("\(attempt) should fail, got \(result)")
+            return
+        }
+        #expect(message.hasPrefix("hostile.lua:"), "\(message)")
+    }
+
+    @Test func bytecodeIsRefused() throws {
+        let fixture = try PluginFixture(["bytecode.lua": "\u{1B}Lua\u{54}\u{00}garbage"])
+        #expect(throws: PluginLoadError.self) { try fixture.load() }
+        do {
+            _ = try fixture.load()
+        } catch let error as PluginLoadError {
+            #expect(error.plugin == "bytecode.lua")
+            #expect(error.failure.summary.contains("binary chunk"))
+        }
+    }
+
+    @Test func aSyntaxErrorNamesFileAndLine() throws {
+        let fixture = try PluginFixture(["a-good.lua": "x = 1", "broken.lua": "tracker.on('frame_done', function(e)\n  if e then\nend)"])
+        do {
+            _ = try fixture.load()
+            Issue.record("a syntax error must fail the load")
+        } catch let error as PluginLoadError {
+            #expect(error.plugin == "broken.lua")
+            #expect(error.description.hasPrefix("broken.lua: broken.lua:3:"))
+        }
+    }
+
+    @Test func pluginsDoNotShareGlobalsOrLibraries() throws {
+        let fixture = try PluginFixture([
+            "a.lua": "shared = 'from a'\nstring.upper = function() return 'hijacked' end",
+            "b.lua": "tracker.set_name_formula(function(user) return tostring(shared) .. ' ' .. string.upper(user) .. ' ' .. user:upper() end)",
+        ])
+        let plugins = try fixture.load()
+        #expect(try plugins.projectName(user: "ana", localHipPath: "x", limits: LuaCallLimits()).get() == "nil ANA ANA")
+    }
+
+    @Test func settingsAndHostFunctionsReachThePlugin() throws {
+        let fixture = try PluginFixture(["notify.lua": """
+            tracker.set_name_formula(function(user)
+              tracker.http_post(tracker.settings.url, '{"text":"' .. user .. '"}', {Authorization = 'Bearer x'})
+              tracker.exec({'/usr/sbin/sendmail', '-t'}, 'Subject: done')
+              return tracker.settings.prefix .. user .. ' ' .. tracker.env('STUDIO') .. ' ' .. math.floor(tracker.now())
+            end)
+            """])
+        try fixture.write("notify.conf", "# where to post\nurl = http://127.0.0.1:9/hook\nprefix = P-\n")
+        let plugins = try PluginSet(files: try PluginFolder(path: fixture.folder.path, environment: [:]).read(), options: PluginOptions(), host: fixture.host)
+        #expect(try plugins.projectName(user: "ana", localHipPath: "x", limits: LuaCallLimits()).get() == "P-ana north 1700000000")
+        #expect(fixture.effects.notifications == [
+            .httpPost(plugin: "notify.lua", url: "http://127.0.0.1:9/hook", body: #"{"text":"ana"}"#, headers: ["Authorization": "Bearer x"]),
+            .exec(plugin: "notify.lua", arguments: ["/usr/sbin/sendmail", "-t"], input: "Subject: done"),
+        ])
+    }
+
+    @Test(arguments: [
+        ("tracker.http_post('ftp://x/y', '')", "tracker.http_post: url must be an http:// or https:// address"),
+        ("tracker.http_post('http://x/y', {})", "tracker.http_post: body must be a string, got table"),
+        ("tracker.http_post('http://x/y', '', {a = 1})", "tracker.http_post: headers must map strings to strings"),
+        ("tracker.exec('sendmail')", "tracker.exec: argv must be a list of strings"),
+        ("tracker.exec({'sendmail', {}})", "tracker.exec: argv[2] must be a string, got table"),
+        ("tracker.log('loud', 'x')", "tracker.log: unknown level \"loud\""),
+        ("tracker.on('frame_finished', print)", "tracker.on: unknown event frame_finished"),
+    ])
+    func wrongArgumentsToHostFunctionsRaiseNamedErrors(call: String, message: String) throws {
+        let fixture = try PluginFixture(["bad.lua": call])
+        do {
+            _ = try fixture.load()
+            Issue.record("\(call) should fail")
+        } catch let error as PluginLoadError {
+            #expect(error.failure.summary.contains("bad.lua:1: \(message)"), "\(error)")
+        }
+        #expect(fixture.effects.notifications.isEmpty)
+    }
+
+    @Test func environmentVariablesOverrideSettingsFiles() throws {
+        let fixture = try PluginFixture(["slack-notify.lua": "x = 1"])
+        try fixture.write("slack-notify.conf", "webhook_url = http://file\nchannel = #renders\n")
+        let files = try PluginFolder(path: fixture.folder.path, environment: ["RENDERTRACKER_SLACK_NOTIFY_WEBHOOK_URL": "http://env"]).read()
+        #expect(files.first?.settings == ["webhook_url": "http://env", "channel": "#renders"])
+    }
+
+    @Test func aMalformedSettingsLineIsNamed() throws {
+        let fixture = try PluginFixture(["p.lua": "x = 1"])
+        try fixture.write("p.conf", "url = x\njust words\n")
+        #expect(throws: PluginFolderError.self) { try PluginFolder(path: fixture.folder.path, environment: [:]).read() }
+        do {
+            _ = try PluginFolder(path: fixture.folder.path, environment: [:]).read()
+        } catch {
+            #expect(error.description == "p.conf:2: expected `key = value`, got `just words`")
+        }
+    }
+}
