@@ -53,14 +53,17 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
-        // The command-line tool: `serve`, `call`.
+        // The command-line tool: `serve`, `call`, `plugins`.
         .executableTarget(
             name: "rendertracker",
             dependencies: [
                 "RenderTrackerServer",
+                "LuaPlugins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -71,11 +74,16 @@ let package = Package(
         ),
         .testTarget(name: "XMLRPCTests", dependencies: ["XMLRPC"], swiftSettings: strict),
         .testTarget(name: "RenderTrackerTests", dependencies: ["RenderTracker"], swiftSettings: strict),
-        .testTarget(name: "LuaPluginsTests", dependencies: ["LuaPlugins", "RenderTracker"], swiftSettings: strict),
+        .testTarget(
+            name: "LuaPluginsTests",
+            dependencies: ["LuaPlugins", "RenderTracker", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "RenderTrackerServerTests",
             dependencies: [
                 "RenderTrackerServer",
+                "LuaPlugins",
                 "XMLRPC",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -124,6 +124,9 @@ public final class PluginEngine: ProjectNameFormula, Sendable {
 
     public var registrations: [PluginRegistration] { current.withLock { $0?.registrations ?? [] } }
 
+    /// The plugins loaded now; nil before the first successful load.
+    var generation: PluginGeneration? { current.withLock { $0 } }
+
     // MARK: Naming and estimate (the request path)
 
     public func projectName(user: String, localHipPath: String) -> String {
@@ -154,7 +157,7 @@ public final class PluginEngine: ProjectNameFormula, Sendable {
     private func onRequestState<Value>(
         _ owner: KeyPath<PluginSet, String?>, _ capability: String, _ body: (PluginSet) -> Result<Value, LuaCallFailure>
     ) -> Value? {
-        guard let generation = current.withLock({ $0 }), let plugin = generation.requestSet[keyPath: owner],
+        guard let generation, let plugin = generation.requestSet[keyPath: owner],
             !generation.isDisabled(plugin)
         else { return nil }
         // A plugin wedged inside a C function (a pathological pattern match) holds the lock;
@@ -196,7 +199,7 @@ public final class PluginEngine: ProjectNameFormula, Sendable {
     /// Queues hook calls for the tracker events of one write. Called under the tracker's lock:
     /// builds only the events some plugin wants, then hands them to the hook queue.
     public func enqueue(_ events: [TrackerEvent], in tracker: Tracker) {
-        guard let generation = current.withLock({ $0 }), !generation.wantedEvents.isEmpty else { return }
+        guard let generation, !generation.wantedEvents.isEmpty else { return }
         for event in events {
             for pluginEvent in PluginEvent.events(for: event, in: tracker, wanted: generation.wantedEvents) {
                 enqueue(pluginEvent)
@@ -219,7 +222,7 @@ public final class PluginEngine: ProjectNameFormula, Sendable {
     }
 
     private func runHooks(_ event: PluginEvent) {
-        guard let generation = current.withLock({ $0 }) else { return }
+        guard let generation else { return }
         for plugin in generation.subscribers[event.name] ?? [] where !generation.isDisabled(plugin) {
             switch generation.hookSet.runHooks(plugin: plugin, event: event, limits: options.hookCallLimits) {
             case .success: generation.recordSuccess(plugin)
@@ -234,7 +237,7 @@ public final class PluginEngine: ProjectNameFormula, Sendable {
     }
 
     public var statistics: PluginStatistics {
-        let generation = current.withLock { $0 }
+        let generation = generation
         let counters = counters.withLock { $0 }
         return PluginStatistics(
             registrations: generation?.registrations ?? [], failures: counters.failures, disabled: generation?.disabledPlugins ?? [],

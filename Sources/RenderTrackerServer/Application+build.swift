@@ -1,5 +1,6 @@
 public import Hummingbird
 public import Logging
+public import LuaPlugins
 public import RenderTracker
 
 /// Everything `rendertracker serve` can be told.
@@ -12,34 +13,61 @@ public struct RenderTrackerConfiguration: Sendable {
     /// A connection with no request (or a stalled one) for this long is closed; nil never closes.
     /// Python's xmlrpc.client reconnects by itself when a kept-alive connection was closed.
     public var idleTimeoutSeconds: Int?
+    /// The folder of Lua plugins; nil runs the built-in behaviour only.
+    public var pluginFolder: String?
+    public var pluginOptions: PluginOptions
+    /// How often the plugin folder is looked at for changes, in seconds.
+    public var pluginWatchSeconds: Double
 
     public init(
         host: String = "0.0.0.0", port: Int = 5002, limits: RPCServerLimits = .init(), trackerLimits: TrackerLimits = .init(),
-        idleTimeoutSeconds: Int? = 120
+        idleTimeoutSeconds: Int? = 120, pluginFolder: String? = nil, pluginOptions: PluginOptions = .init(), pluginWatchSeconds: Double = 2
     ) {
         self.host = host
         self.port = port
         self.limits = limits
         self.trackerLimits = trackerLimits
         self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.pluginFolder = pluginFolder
+        self.pluginOptions = pluginOptions
+        self.pluginWatchSeconds = pluginWatchSeconds
     }
 }
 
 /// Builds the daemon: the tracker, its RPC methods and the HTTP routes. `rendertracker serve` and
 /// the tests both run exactly this.
-/// - Parameter onServerRunning: called with the bound port once the server listens.
+/// - Parameters:
+///   - pluginEffects: where plugin notifications go; nil delivers them for real.
+///   - onServerRunning: called with the bound port once the server listens.
 public func buildApplication(
     configuration: RenderTrackerConfiguration,
     logger: Logger,
     clock: any TrackerClock = SystemClock(),
-    nameFormula: any ProjectNameFormula = BuiltInProjectNameFormula(),
+    pluginEffects: (any PluginEffects)? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let tracker = SharedTracker(Tracker(clock: clock, limits: configuration.trackerLimits), logger: logger)
-    let dispatcher = RPCDispatcher(methods: RenderTrackerMethods.all(tracker: tracker, nameFormula: nameFormula), logger: logger)
+    let plugins = configuration.pluginFolder.map { folder in
+        PluginEngine(
+            folder: PluginFolder(path: folder), options: configuration.pluginOptions,
+            effects: pluginEffects ?? LivePluginEffects(logger: logger), clock: clock, logger: logger
+        )
+    }
+    // A folder that does not load leaves the built-in behaviour running; fixing a file reloads it.
+    plugins?.reload()
+    let tracker = SharedTracker(
+        Tracker(clock: clock, limits: configuration.trackerLimits), logger: logger,
+        observers: plugins.map { [PluginHookObserver(plugins: $0)] } ?? []
+    )
+    let methods = RenderTrackerMethods.all(
+        tracker: tracker, nameFormula: plugins ?? BuiltInProjectNameFormula(), timeLeft: TimeLeft(plugins: plugins)
+    )
+    let dispatcher = RPCDispatcher(methods: methods, logger: logger)
     let endpoint = RPCEndpoint(dispatcher: dispatcher, limits: configuration.limits, logger: logger)
 
-    let router = Router()
+    let router = Router(context: TrackerRequestContext.self)
+    if let plugins {
+        PluginAdminRoutes(plugins: plugins).add(to: router)
+    }
     for path in ["/", "/RPC2", "/rpc"] {
         router.post(RouterPath(path)) { request, context in
             try await endpoint.respond(to: request, context: context)
@@ -48,11 +76,15 @@ public func buildApplication(
     router.get("/") { _, _ in
         "rendertracker: POST XML-RPC or JSON-RPC to /, /RPC2 or /rpc (system.listMethods lists the methods)\n"
     }
-    return Application(
+    var app = Application(
         router: router,
         server: .http1(configuration: .init(idleTimeout: configuration.idleTimeoutSeconds.map { .seconds(Int64($0)) })),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "rendertracker"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
+    if let plugins {
+        app.addServices(PluginService(plugins: plugins, tracker: tracker, watchSeconds: configuration.pluginWatchSeconds, logger: logger))
+    }
+    return app
 }

@@ -4,7 +4,7 @@ import XMLRPC
 /// The render tracker's RPC methods: the original HQueue tracker's, then this one's extensions.
 /// Writes never fault on unknown projects or frames (a fault fails the farm job that sent it).
 public enum RenderTrackerMethods {
-    public static func all(tracker: SharedTracker, nameFormula: any ProjectNameFormula) -> [RPCMethod] {
+    public static func all(tracker: SharedTracker, nameFormula: any ProjectNameFormula, timeLeft: TimeLeft = TimeLeft()) -> [RPCMethod] {
         let project = RPCMethod.Parameter("project", "string")
         let frame = RPCMethod.Parameter("frame", "int")
 
@@ -126,12 +126,11 @@ public enum RenderTrackerMethods {
                     ])
                 }
             },
-            projectRead(
-                "getEstimatedRenderSecondsLeft", returns: "double",
+            RPCMethod(
+                "getEstimatedRenderSecondsLeft", [project], returns: "double",
                 help: "Seconds until the project is likely done; nil while there is no evidence (or for an unknown project)."
-            ) { project, tracker in
-                guard let project, let seconds = tracker.estimator.secondsLeft(for: project, at: tracker.clock.now()) else { return .null }
-                return .double(seconds)
+            ) { call throws(RPCFault) in
+                timeLeft.secondsLeft(for: try call.project(0), in: tracker).map(RPCValue.double) ?? .null
             },
             frameRead("getFrameJobID", returns: "string", help: "The job id that last worked on the frame; nil if unknown.") { frame in
                 frame.map { .string($0.jobID) } ?? .null
@@ -179,13 +178,12 @@ public enum RenderTrackerMethods {
             RPCMethod("getFrameStatusNames", returns: "array", help: "Status names by wire index: [\"Waiting\", ..., \"Error\"].") { _ in
                 .array(FrameStatus.allCases.map { .string($0.name) })
             },
-            projectRead(
-                "getProjectSummary", returns: "struct",
+            RPCMethod(
+                "getProjectSummary", [project], returns: "struct",
                 help: "One project at a glance: job id, IFDs, frame count, counts per status, state, start, elapsed, estimate, "
                     + "last event id. nil for an unknown project."
-            ) { project, tracker in
-                guard let project, let summary = tracker.summary(of: project.name) else { return .null }
-                return wire(summary)
+            ) { call throws(RPCFault) in
+                timeLeft.summary(of: try call.project(0), in: tracker).map(wire) ?? .null
             },
         ]
     }

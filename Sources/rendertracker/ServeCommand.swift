@@ -3,6 +3,7 @@ import Glibc
 import Hummingbird
 import NIOCore
 import Logging
+import LuaPlugins
 import RenderTracker
 import RenderTrackerServer
 
@@ -36,6 +37,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest stored error message, job id or image path, in bytes (longer ones keep head and tail).")
     var maxMessageBytes = TrackerLimits().messageBytes
 
+    @OptionGroup var plugins: PluginOptionsGroup
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")); got \(logLevel)")
@@ -59,7 +62,9 @@ struct ServeCommand: AsyncParsableCommand {
             port: port,
             limits: RPCServerLimits(maxBodyBytes: maxBodyBytes, maxDepth: maxDepth),
             trackerLimits: TrackerLimits(logEntriesPerFrame: logEntriesPerFrame, messageBytes: maxMessageBytes),
-            idleTimeoutSeconds: idleTimeout == 0 ? nil : idleTimeout
+            idleTimeoutSeconds: idleTimeout == 0 ? nil : idleTimeout,
+            pluginFolder: plugins.plugins,
+            pluginOptions: plugins.options
         )
         let app = buildApplication(configuration: configuration, logger: logger) { [logger, host] port in
             logger.notice("rendertracker listening", metadata: ["address": "\(host):\(port)"])
