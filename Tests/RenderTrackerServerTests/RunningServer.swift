@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import LuaPlugins
 import RenderTracker
 import RenderTrackerServer
 import ServiceLifecycle
@@ -14,14 +15,28 @@ struct RunningServer {
     static func with<Result: Sendable>(
         configuration: RenderTrackerConfiguration = RenderTrackerConfiguration(),
         clock: any TrackerClock = SystemClock(),
+        pluginEffects: (any PluginEffects)? = nil,
         _ body: @Sendable (RunningServer) async throws -> Result
     ) async throws -> Result {
         var configuration = configuration
         configuration.host = "127.0.0.1"
         configuration.port = 0
+        return try await onEphemeralPort({ logger, onRunning in
+            buildApplication(configuration: configuration, logger: logger, clock: clock, pluginEffects: pluginEffects, onServerRunning: onRunning)
+        }) { port in
+            try await body(RunningServer(port: port))
+        }
+    }
+
+    /// Runs the application `build` makes (given a silent logger and the callback that reports
+    /// its port) for the length of `body`, then stops it gracefully.
+    static func onEphemeralPort<App: ApplicationProtocol, Result: Sendable>(
+        _ build: (Logger, @escaping @Sendable (Int) async -> Void) -> App,
+        _ body: @Sendable (Int) async throws -> Result
+    ) async throws -> Result {
         let logger = Logger(label: "rendertracker-test") { _ in SwiftLogNoOpLogHandler() }
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        let app = buildApplication(configuration: configuration, logger: logger, clock: clock) { port in
+        let app = build(logger) { port in
             portSink.yield(port)
             portSink.finish()
         }
@@ -33,7 +48,7 @@ struct RunningServer {
             guard let port = await iterator.next() else {
                 throw ServerDidNotStart()
             }
-            let result = try await body(RunningServer(port: port))
+            let result = try await body(port)
             await services.triggerGracefulShutdown()
             return result
         }
