@@ -1,44 +1,82 @@
 import Dispatch
+import Foundation
 import Synchronization
 
-/// Events waiting for hooks, run one at a time on a serial Dispatch queue (never a Swift
+/// Events waiting for hooks, run one at a time on a dedicated low-priority thread (never a Swift
 /// cooperative thread, never an event loop). Pushing never blocks: beyond `capacity` waiting
-/// events, new ones are dropped and counted.
+/// events, new ones are dropped and counted. The thread runs at the lowest CPU priority, so hooks
+/// that spin take only idle time from the RPC threads on a busy machine.
 final class HookQueue: Sendable {
-    private let queue = DispatchQueue(label: "rendertracker.plugin-hooks")
+    private struct Waiting {
+        var items: [@Sendable () -> Void] = []
+        var head = 0
+        var running = false
+    }
+
     private let capacity: Int
-    private let waiting = Atomic<Int>(0)
+    private let waiting = Mutex(Waiting())
+    private let available = DispatchSemaphore(value: 0)
     private let droppedCount = Atomic<Int>(0)
+    private let started = Atomic<Bool>(false)
 
     init(capacity: Int) {
         self.capacity = capacity
     }
 
-    var depth: Int { waiting.load(ordering: .relaxed) }
+    /// Events queued and the one running, if any.
+    var depth: Int { waiting.withLock { $0.items.count - $0.head + ($0.running ? 1 : 0) } }
     var dropped: Int { droppedCount.load(ordering: .relaxed) }
 
     /// Queues `work`; false (and counted) when the queue is full.
     func push(_ work: @escaping @Sendable () -> Void) -> Bool {
-        if waiting.add(1, ordering: .relaxed).newValue > capacity {
-            waiting.subtract(1, ordering: .relaxed)
+        startIfNeeded()
+        let queued = waiting.withLock { waiting in
+            guard waiting.items.count - waiting.head < capacity else { return false }
+            waiting.items.append(work)
+            return true
+        }
+        guard queued else {
             droppedCount.add(1, ordering: .relaxed)
             return false
         }
-        queue.async { [self] in
-            work()
-            waiting.subtract(1, ordering: .relaxed)
-        }
+        available.signal()
         return true
     }
 
-    /// Waits (on a Dispatch thread) until every queued event has run, at most `seconds`.
-    func drain(seconds: Double) async -> Bool {
-        await withCheckedContinuation { continuation in
-            let done = DispatchSemaphore(value: 0)
-            queue.async { done.signal() }
-            DispatchQueue.global().async {
-                continuation.resume(returning: done.wait(timeout: .now() + seconds) == .success)
+    private func startIfNeeded() {
+        guard started.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
+        let thread = Thread { [self] in
+            // Nice 19 for this thread only: on Linux the nice value is per thread, and 0 names the caller.
+            setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+            while true {
+                available.wait()
+                let work = waiting.withLock { waiting -> (@Sendable () -> Void)? in
+                    guard waiting.head < waiting.items.count else { return nil }
+                    let work = waiting.items[waiting.head]
+                    waiting.head += 1
+                    // Drop the run part now and then, so the array does not grow for ever.
+                    if waiting.head > 1024 && waiting.head * 2 > waiting.items.count {
+                        waiting.items.removeFirst(waiting.head)
+                        waiting.head = 0
+                    }
+                    waiting.running = true
+                    return work
+                }
+                work?()
+                waiting.withLock { $0.running = false }
             }
         }
+        thread.name = "rendertracker-hooks"
+        thread.start()
+    }
+
+    /// Waits until every queued event has run, at most `seconds`; false if some were still waiting.
+    func drain(seconds: Double) async -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while depth > 0 {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return true
     }
 }

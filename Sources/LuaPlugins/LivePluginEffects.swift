@@ -12,6 +12,7 @@ public final class LivePluginEffects: PluginEffects {
     private let logger: Logger
     private let session: URLSession
     private let inFlight = Atomic<Int>(0)
+    private let dropped = Atomic<Int>(0)
     private let maximumInFlight: Int
     private let timeoutSeconds: Double
 
@@ -27,7 +28,13 @@ public final class LivePluginEffects: PluginEffects {
     public func send(_ notification: PluginNotification) {
         guard inFlight.add(1, ordering: .relaxed).newValue <= maximumInFlight else {
             inFlight.subtract(1, ordering: .relaxed)
-            logger.warning("plugin notification dropped: \(maximumInFlight) are already being delivered", metadata: ["plugin": "\(notification.plugin)"])
+            let count = dropped.add(1, ordering: .relaxed).newValue
+            // The first and then every thousandth: a flood must not become a log flood.
+            if count == 1 || count % 1000 == 0 {
+                logger.warning("plugin notifications dropped: \(maximumInFlight) are already being delivered", metadata: [
+                    "plugin": "\(notification.plugin)", "dropped": "\(count)",
+                ])
+            }
             return
         }
         switch notification {
