@@ -1,4 +1,4 @@
-public import RenderTracker
+import RenderTracker
 
 /// One capability run on sample data by `plugins check`.
 public struct PluginCheckResult: Sendable {
