@@ -54,6 +54,8 @@ struct CommandLineTests {
         (["--log-level", "loud"], "--log-level must be one of trace, debug, info"),
         (["--max-depth", "5"], "--max-depth must be at least 10"),
         (["--idle-timeout=-1"], "--idle-timeout must be 0 (never)"),
+        (["--plugins", "/no/such/folder"], "--plugins /no/such/folder: no such folder"),
+        (["--plugin-memory-megabytes", "1"], "--plugin-memory-megabytes must be at least 4"),
     ])
     func serveValidation(arguments: [String], message: String) async throws {
         let outcome = try await ChildProcess.run([Self.executable, "serve"] + arguments, separateErrors: true)
@@ -85,5 +87,68 @@ struct CommandLineTests {
         let outcome = await ChildProcess.wait(for: process, output: output)
         #expect(outcome.status == 0, "\(outcome.output)")
         #expect(outcome.output.contains("rendertracker stopped"), "\(outcome.output)")
+    }
+
+    /// A plugin folder holding `plugins`, for the commands below.
+    private func pluginFolder(_ plugins: [String: String]) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rendertracker-cli-plugins-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (name, text) in plugins {
+            try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        return folder.path
+    }
+
+    @Test("plugins check runs every capability, prints what would be sent and exits 0")
+    func pluginsCheckPasses() async throws {
+        let folder = try pluginFolder(["notify.lua": """
+            tracker.set_name_formula(function(user, hip) return "studio_" .. user end)
+            tracker.on("project_failed", function(e) tracker.http_post("https://hooks.example.com/x", e.project .. ": " .. e.first_error) end)
+            """])
+        let outcome = try await rendertracker("plugins", "check", folder)
+        #expect(outcome.status == 0, "\(outcome.errors)")
+        #expect(outcome.output.contains("notify.lua: name formula; hooks: project_failed"), "\(outcome.output)")
+        #expect(outcome.output.contains("ok    notify.lua name formula: studio_artist"), "\(outcome.output)")
+        #expect(outcome.output.contains("ok    notify.lua hook project_failed: ran"), "\(outcome.output)")
+        #expect(outcome.output.contains("would POST from notify.lua to https://hooks.example.com/x: artist/demo_sh020_fx_v007: mantra: Unable to load texture"), "\(outcome.output)")
+    }
+
+    @Test("plugins check exits 1 naming the file and line of a failing hook or a broken file")
+    func pluginsCheckFails() async throws {
+        let failing = try pluginFolder(["hooks.lua": "tracker.on('frame_done', function(e)\n  return e.missing.field\nend)"])
+        let outcome = try await rendertracker("plugins", "check", failing)
+        #expect(outcome.status == 1)
+        #expect(outcome.output.contains("FAIL  hooks.lua hook frame_done: hooks.lua:2: attempt to index a nil value"), "\(outcome.output)")
+
+        let broken = try pluginFolder(["a.lua": "tracker.on('frame_done', function(e)"])
+        let refused = try await rendertracker("plugins", "check", broken)
+        #expect(refused.status == 1)
+        #expect(refused.errors.contains("a.lua: a.lua:1:"), "\(refused.errors)")
+    }
+
+    @Test("serve reloads its plugins on SIGHUP, and plugins reload asks it to over HTTP")
+    func serveReloadsPlugins() async throws {
+        let folder = try pluginFolder(["naming.lua": "tracker.set_name_formula(function(user) return 'one_' .. user end)"])
+        let (process, output) = try ChildProcess.start([Self.executable, "serve", "--host", "127.0.0.1", "--port", "0", "--plugins", folder])
+        var log = ""
+        for _ in 0..<100 where !log.contains("rendertracker listening") {
+            try await Task.sleep(for: .milliseconds(100))
+            log += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        #expect(log.contains("plugins loaded"), "\(log)")
+        let port = try #require(log.split(separator: "\n").first { $0.contains("rendertracker listening") }?.split(separator: ":").last.map(String.init))
+        kill(process.processIdentifier, SIGHUP)
+        for _ in 0..<100 where log.components(separatedBy: "plugins loaded").count < 3 {
+            try await Task.sleep(for: .milliseconds(100))
+            log += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        #expect(log.contains("SIGHUP: reloading plugins"), "\(log)")
+        #expect(log.components(separatedBy: "plugins loaded").count == 3, "\(log)")
+        let reload = try await rendertracker("plugins", "reload", "--url", "http://127.0.0.1:\(port)")
+        #expect(reload.status == 0, "\(reload.errors)")
+        #expect(reload.output.contains(#""reloaded":true"#), "\(reload.output)")
+        process.terminate()
+        let outcome = await ChildProcess.wait(for: process, output: output)
+        #expect(outcome.status == 0)
     }
 }
