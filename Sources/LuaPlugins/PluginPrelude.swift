@@ -61,6 +61,41 @@ local function safe_collectgarbage(option)
   error("collectgarbage: only \"count\" is allowed in plugins", 2)
 end
 
+-- JSON for webhook bodies, written once here rather than in every notifier. Tables with keys 1..n
+-- (or empty) become arrays, other tables objects with sorted keys; nil becomes null.
+local json_escapes = { ['"'] = '\\"', ['\\'] = '\\\\', ['\b'] = '\\b', ['\f'] = '\\f', ['\n'] = '\\n', ['\r'] = '\\r', ['\t'] = '\\t' }
+local function json(value, depth)
+  depth = depth or 0
+  if depth > 32 then error("tracker.json: nested more than 32 deep (a cycle?)", 0) end
+  local kind = type(value)
+  if kind == "nil" then return "null" end
+  if kind == "boolean" then return tostring(value) end
+  if kind == "number" then
+    if value ~= value or value == math.huge or value == -math.huge then return "null" end
+    if math.type(value) == "integer" then return tostring(value) end
+    return string.format("%.17g", value)
+  end
+  if kind == "string" then
+    return '"' .. value:gsub('[%c"\\]', function(c) return json_escapes[c] or string.format("\\u%04x", c:byte()) end) .. '"'
+  end
+  if kind ~= "table" then error("tracker.json: cannot encode a " .. kind, 0) end
+  local count = rawlen(value)
+  local keys = {}
+  for key in pairs(value) do keys[#keys + 1] = key end
+  if #keys == count then
+    local parts = {}
+    for index = 1, count do parts[index] = json(value[index], depth + 1) end
+    return "[" .. table.concat(parts, ",") .. "]"
+  end
+  for index, key in ipairs(keys) do
+    if type(key) ~= "string" then error("tracker.json: object keys must be strings, got a " .. type(key), 0) end
+  end
+  table.sort(keys)
+  local parts = {}
+  for index, key in ipairs(keys) do parts[index] = json(key) .. ":" .. json(value[key], depth + 1) end
+  return "{" .. table.concat(parts, ",") .. "}"
+end
+
 local function check_function(what, fn)
   if type(fn) ~= "function" then error(what .. ": expected a function, got " .. type(fn), 3) end
 end
@@ -90,6 +125,7 @@ local function sandbox(name, settings)
   function tracker.exec(argv, input) return host(HOST_EXEC, name, argv, input) end
   function tracker.env(variable) return host(HOST_ENV, name, variable) end
   function tracker.now() return host(HOST_NOW, name) end
+  function tracker.json(value) return json(value) end
 
   local env = {
     tracker = tracker, _VERSION = _VERSION,

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import LuaPlugins
 
@@ -198,5 +199,25 @@ import Testing
         } catch {
             #expect(error.description == "p.conf:2: expected `key = value`, got `just words`")
         }
+    }
+
+    @Test func trackerJSONWritesWhatAJSONParserReads() throws {
+        let (_, result) = try formula(#"""
+            return tracker.json({
+              text = 'say "hi"\n\tback\\slash \1 é', count = 3, ratio = 0.25, ok = true, none = nil,
+              list = {1, 'two', {three = 3}}, empty = {},
+            })
+            """#)
+        let text = try result.get()
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(parsed["text"] as? String == "say \"hi\"\n\tback\\slash \u{1} é")
+        #expect(parsed["count"] as? Int == 3)
+        #expect(parsed["ratio"] as? Double == 0.25)
+        #expect(parsed["ok"] as? Bool == true)
+        #expect((parsed["list"] as? [Any])?.count == 3)
+        #expect((parsed["empty"] as? [Any])?.isEmpty == true)
+        #expect(text.hasPrefix(#"{"count":3,"empty":[],"list":[1,"two",{"three":3}],"ok":true"#), "keys sorted: \(text)")
+        let (_, refused) = try formula("return tracker.json({[{}] = 1})")
+        #expect((try? refused.get()) == nil)
     }
 }
