@@ -80,7 +80,8 @@ final class LuaState {
         let encoded = LuaValueCodec.encode(arguments)
         var results = rt_buffer()
         defer { rt_buffer_free(&results) }
-        let deadline = rt_monotonic_ns() &+ UInt64(max(0, limits.seconds) * 1e9)
+        // Clamped to a year so any configured limit converts to nanoseconds without overflow.
+        let deadline = rt_monotonic_ns() &+ UInt64(min(max(0, limits.seconds), 31_536_000) * 1e9)
         let status = encoded.withUnsafeBufferPointer { bytes in
             rt_lua_call(handle, name, bytes.baseAddress, bytes.count, UInt64(max(0, limits.instructions)), deadline, &results)
         }
