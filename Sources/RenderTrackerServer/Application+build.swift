@@ -35,8 +35,12 @@ public func buildApplication(
     nameFormula: any ProjectNameFormula = BuiltInProjectNameFormula(),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
+    // This daemon's own metrics: parts that report numbers (plugins, ...) register them here.
+    let metrics = ServerMetrics()
     let tracker = SharedTracker(Tracker(clock: clock, limits: configuration.trackerLimits), logger: logger)
-    let dispatcher = RPCDispatcher(methods: RenderTrackerMethods.all(tracker: tracker, nameFormula: nameFormula), logger: logger)
+    metrics.reportTotals(of: tracker)
+    let dispatcher = RPCDispatcher(
+        methods: RenderTrackerMethods.all(tracker: tracker, nameFormula: nameFormula), logger: logger, metrics: metrics)
     let endpoint = RPCEndpoint(dispatcher: dispatcher, limits: configuration.limits, logger: logger)
 
     let router = Router()
@@ -48,6 +52,7 @@ public func buildApplication(
     router.get("/") { _, _ in
         "rendertracker: POST XML-RPC or JSON-RPC to /, /RPC2 or /rpc (system.listMethods lists the methods)\n"
     }
+    router.addMonitoringRoutes(metrics: metrics, tracker: tracker)
     return Application(
         router: router,
         server: .http1(configuration: .init(idleTimeout: configuration.idleTimeoutSeconds.map { .seconds(Int64($0)) })),
