@@ -71,18 +71,14 @@ struct CommandLineTests {
         }
     }
 
-    @Test("serve stops cleanly on SIGTERM, exit code 0")
+    @Test("serve stops cleanly on SIGTERM, exit code 0", .timeLimit(.minutes(1)))
     func serveStopsOnSIGTERM() async throws {
-        let (process, output) = try ChildProcess.start([Self.executable, "serve", "--host", "127.0.0.1", "--port", "0"])
-        // Wait until it listens: the notice line comes once the port is bound.
-        var listening = false
-        for _ in 0..<100 where !listening {
-            try await Task.sleep(for: .milliseconds(100))
-            listening = output.fileHandleForReading.availableData.count > 0
-        }
+        let daemon = try ChildProcess.start([Self.executable, "serve", "--host", "127.0.0.1", "--port", "0"])
+        // The notice line comes once the port is bound.
+        let listening = await daemon.waitForOutput(containing: "rendertracker listening")
         #expect(listening, "the daemon never said it was listening")
-        process.terminate()  // SIGTERM
-        let outcome = await ChildProcess.wait(for: process, output: output)
+        daemon.process.terminate()  // SIGTERM
+        let outcome = await daemon.finish()
         #expect(outcome.status == 0, "\(outcome.output)")
         #expect(outcome.output.contains("rendertracker stopped"), "\(outcome.output)")
     }
