@@ -11,9 +11,12 @@ extension Router {
         }
         // Healthy means the HTTP server answers and the tracker's lock can be taken: a daemon whose
         // lock is stuck never answers here, and the load balancer's timeout takes it out.
-        get("/healthz") { _, _ in
-            _ = tracker.read { $0.lastEventID }
-            return "ok\n"
+        // HEAD too: some load balancers check with it.
+        for method in [HTTPRequest.Method.get, .head] {
+            on("/healthz", method: method) { _, _ in
+                _ = tracker.read { $0.lastEventID }
+                return "ok\n"
+            }
         }
     }
 }

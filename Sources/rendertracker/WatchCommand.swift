@@ -54,7 +54,7 @@ struct WatchCommand: AsyncParsableCommand {
                     // One line per change; the estimate alone moving is not a change.
                     let line = ProgressView.line(report, frames)
                     if line != lastLine {
-                        terminal.line("\(SystemClock().now().iso8601) \(line) left \(MonitorFormatting.timeLeft(report.secondsLeft))")
+                        terminal.line("\(SystemClock().now().iso8601) \(line); left \(MonitorFormatting.timeLeft(report.secondsLeft))")
                         lastLine = line
                     }
                 }

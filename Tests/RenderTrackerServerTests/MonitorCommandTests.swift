@@ -115,7 +115,7 @@ struct MonitorCommandTests {
             #expect(lines.last?.hasPrefix("w/p: done, 2 frames in ") == true, "\(outcome.output)")
             // Each change line without the time in front and the estimate behind: no two in a row are the same.
             let changes = lines.dropLast().map { line in
-                String(line.drop { $0 != " " }.dropFirst()).components(separatedBy: " left ")[0]
+                String(line.drop { $0 != " " }.dropFirst()).components(separatedBy: "; left ")[0]
             }
             #expect(changes.count >= 3, "\(outcome.output)")
             #expect(changes.allSatisfy { $0.hasPrefix("w/p ") }, "\(outcome.output)")

@@ -93,12 +93,14 @@ struct MonitoringEndpointTests {
         }
     }
 
-    @Test("/healthz answers 200 ok")
+    @Test("/healthz answers 200 ok, to GET and to HEAD")
     func healthz() async throws {
         try await RunningServer.with { server in
             let answer = try await server.get("/healthz")
             #expect(answer.status == 200)
             #expect(answer.body == "ok\n")
+            #expect(try await server.send("/healthz", method: "HEAD").status == 200)
+            #expect(try await server.send("/metrics", method: "POST").status == 404, "only GET reads the metrics")
         }
     }
 

@@ -15,7 +15,14 @@ extension RunningServer {
     }
 
     func get(_ path: String) async throws -> HTTPAnswer {
-        try await send(URLRequest(url: try endpoint(path)))
+        try await send(path, method: "GET")
+    }
+
+    /// A request with no body.
+    func send(_ path: String, method: String) async throws -> HTTPAnswer {
+        var request = URLRequest(url: try endpoint(path))
+        request.httpMethod = method
+        return try await send(request)
     }
 
     func post(_ path: String = "/rpc", body: String, contentType: String = "application/json") async throws -> HTTPAnswer {
