@@ -25,15 +25,14 @@ struct CallCommand: AsyncParsableCommand {
         let params = arguments.map { argument in
             (try? JSONReader.parse(Array(argument.utf8))) ?? .string(argument)
         }
-        do {
-            let result = try await tracker.client.call(method, params)
-            print(JSONWriter.string(result))
-        } catch let fault as RPCFault {
-            printToStandardError("rendertracker call: \(method): \(fault)")
-            throw ExitCode(1)
-        } catch {
-            printToStandardError("rendertracker call: \(error)")
-            throw ExitCode(2)
+        try await reportingTrackerErrors("call") {
+            do {
+                print(JSONWriter.string(try await tracker.client.call(method, params)))
+            } catch let fault as RPCFault {
+                // The method's own answer, which the caller asked for: exit 1, not 2.
+                printToStandardError("rendertracker call: \(method): \(fault)")
+                throw ExitCode(1)
+            }
         }
     }
 }

@@ -144,9 +144,9 @@ extension RPCValue {
     }
 }
 
-/// Runs the body of a command that reads from a tracker; what goes wrong becomes one line on
+/// Runs the body of a command that talks to a tracker; what goes wrong becomes one line on
 /// standard error and the exit code the documentation promises: 1 for an unknown project, 2 when
-/// there is no usable answer (like `call`).
+/// there is no usable answer. A body that wants another code for a case throws its `ExitCode`.
 func reportingTrackerErrors(_ command: String, _ body: () async throws -> Void) async throws {
     do {
         try await body()

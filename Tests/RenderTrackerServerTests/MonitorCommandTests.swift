@@ -20,6 +20,11 @@ struct MonitorCommandTests {
         try await server.call("setFrameRenderFraction", .string(project), .int(frame), .double(fraction))
     }
 
+    /// `watch` with its output on a pipe, polling often so the test does not wait long.
+    private func watchPiped(_ server: RunningServer, _ project: String) throws -> ChildProcess.Running {
+        try ChildProcess.start([CommandLineTests.executable, "watch", project, "--interval", "0.05", "--url", server.url + "/rpc"])
+    }
+
     /// The cells of each line, split on runs of two or more spaces (status names contain one).
     private func cells(_ output: String) -> [[String]] {
         output.split(separator: "\n").map { line in
@@ -97,10 +102,10 @@ struct MonitorCommandTests {
     }
 
     @Test("watch through a pipe prints one plain line per change and exits 0 when the project is done", .timeLimit(.minutes(1)))
-    func watchPiped() async throws {
+    func watchOnPipe() async throws {
         try await RunningServer.with { server in
             try await start(server, "w/p", frames: 2, job: "1")
-            let watch = try ChildProcess.start([CommandLineTests.executable, "watch", "w/p", "--interval", "0.05", "--url", server.url + "/rpc"])
+            let watch = try watchPiped(server, "w/p")
             // Each step waits for the watcher to report the previous one, so every change is seen.
             #expect(await watch.waitForOutput(containing: "w/p running: Waiting 2; overall 0.0%, 0/2 done"))
             try await fraction(server, "w/p", 1, 0.5)
@@ -150,7 +155,7 @@ struct MonitorCommandTests {
     func watchFailed() async throws {
         try await RunningServer.with { server in
             try await start(server, "f/p", frames: 2, job: "3")
-            let watch = try ChildProcess.start([CommandLineTests.executable, "watch", "f/p", "--interval", "0.05", "--url", server.url + "/rpc"])
+            let watch = try watchPiped(server, "f/p")
             #expect(await watch.waitForOutput(containing: "f/p running"))
             try await server.call("setProjectError", .string("f/p"), .string("hip file missing"))
             let outcome = await watch.finish()
