@@ -85,7 +85,7 @@ public struct RPCDispatcher: Sendable {
             let result: Result<RPCValue, RPCFault>
             switch Self.multicallEntry(entry, position: index + 1) {
             case .success(let (name, params)):
-                result = self.call(name, params)  // logs its own faults
+                result = self.call(name, params)  // logs and counts its own outcome
             case .failure(let refusal):
                 result = recorded(.failure(refusal), method: call.method.name)
             }

@@ -75,7 +75,7 @@ struct WatchCommand: AsyncParsableCommand {
 }
 
 /// The watched project's frames as far as `getChangedFrames` has told: the whole project after a
-/// reset, then only what changed.
+/// reset, then only what changed. The counts follow each change, so a poll costs what changed.
 struct FrameMirror {
     private var frames: [Int: FrameReport] = [:]
     private var counts: [FrameStatus: Int] = [:]
@@ -84,18 +84,20 @@ struct FrameMirror {
 
     mutating func apply(_ changes: [FrameReport], reset: Bool) {
         if reset {
-            frames = [:]
+            self = FrameMirror()
         }
         for frame in changes {
-            frames[frame.number] = frame
-        }
-        counts = [:]
-        inFlightProgress = 0
-        for frame in frames.values {
-            counts[frame.status, default: 0] += 1
-            if frame.status == .rendering || frame.status == .downloading {
-                inFlightProgress += frame.fraction
+            if let old = frames.updateValue(frame, forKey: frame.number) {
+                tally(old, by: -1)
             }
+            tally(frame, by: 1)
+        }
+    }
+
+    private mutating func tally(_ frame: FrameReport, by sign: Int) {
+        counts[frame.status, default: 0] += sign
+        if frame.status == .rendering || frame.status == .downloading {
+            inFlightProgress += Double(sign) * frame.fraction
         }
     }
 
