@@ -151,6 +151,25 @@ struct MonitorCommandTests {
         }
     }
 
+    @Test("watch drops what it knew when the project is started again, and follows the new render", .timeLimit(.minutes(1)))
+    func watchRestartedProject() async throws {
+        try await RunningServer.with { server in
+            try await start(server, "r/p", frames: 2, job: "1")
+            try await fraction(server, "r/p", 1, 1.0)
+            let watch = try watchPiped(server, "r/p")
+            #expect(await watch.waitForOutput(containing: "r/p running: Waiting 1, Done 1; overall 50.0%, 1/2 done"))
+            // Started again with other frames: the next answer is a reset, and frames 1 and 2 are gone.
+            try await server.call("startedRenderProject", .string("r/p"), .array([3, 4, 5].map(RPCValue.int)), .bool(false), .string("2"))
+            #expect(await watch.waitForOutput(containing: "r/p running: Waiting 3; overall 0.0%, 0/3 done"))
+            for frame in 3...5 {
+                try await fraction(server, "r/p", frame, 1.0)
+            }
+            let outcome = await watch.finish()
+            #expect(outcome.status == 0, "\(outcome.output)")
+            #expect(outcome.output.contains("r/p done: Done 3; overall 100.0%, 3/3 done"), "\(outcome.output)")
+        }
+    }
+
     @Test("watch exits 1 when the project fails, with the project's error", .timeLimit(.minutes(1)))
     func watchFailed() async throws {
         try await RunningServer.with { server in
