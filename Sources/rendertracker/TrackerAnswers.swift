@@ -40,7 +40,7 @@ struct ProjectReport {
 }
 
 /// `[frame, status_index, fraction]`, as `getAllFramesInfo` and `getChangedFrames` send frames.
-struct FrameReport: Equatable {
+struct FrameReport {
     var number: Int
     var status: FrameStatus
     var fraction: Double

@@ -23,7 +23,7 @@ struct WatchCommand: AsyncParsableCommand {
     var project: String
 
     func validate() throws {
-        guard interval > 0, interval <= 3600 else { throw ValidationError("--interval must be between 0 and 3600 seconds, got \(interval)") }
+        guard interval > 0, interval <= 3600 else { throw ValidationError("--interval must be more than 0 and at most 3600 seconds, got \(interval)") }
     }
 
     func run() async throws {
