@@ -214,6 +214,14 @@ public struct Project: Sendable {
 public struct StatusCounts: Sendable, Equatable {
     private var counts = [Int](repeating: 0, count: FrameStatus.allCases.count)
 
+    public init() {}
+
+    mutating func add(_ other: StatusCounts) {
+        for index in counts.indices {
+            counts[index] += other.counts[index]
+        }
+    }
+
     public subscript(status: FrameStatus) -> Int {
         get { counts[status.rawValue] }
         set { counts[status.rawValue] = newValue }

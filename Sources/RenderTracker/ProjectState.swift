@@ -1,5 +1,5 @@
 /// A project's state, derived from its frames' statuses.
-public enum ProjectState: String, Sendable, Equatable {
+public enum ProjectState: String, Sendable, Equatable, CaseIterable {
     /// Some frame still has work ahead of it (or no frame is known yet).
     case running
     /// Every frame is Done.

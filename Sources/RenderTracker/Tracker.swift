@@ -223,6 +223,16 @@ public struct Tracker: Sendable {
 
     public var projectCount: Int { projects.count }
 
+    /// Projects per state and frames per status over every project (for metrics): O(projects).
+    public var totals: TrackerTotals {
+        var totals = TrackerTotals(lastEventID: lastEventID)
+        for project in projects.values {
+            totals.projects[project.state, default: 0] += 1
+            totals.frames.add(project.statusCounts)
+        }
+        return totals
+    }
+
     /// What changed in a project since the cursor `since`. A cursor of 0, one older than the
     /// project's (re)creation, or one ahead of the counter (a restarted tracker) cannot be trusted:
     /// the answer is every frame with `reset` set.

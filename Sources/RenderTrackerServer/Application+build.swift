@@ -54,14 +54,20 @@ public func buildApplication(
     }
     // A folder that does not load leaves the built-in behaviour running; fixing a file reloads it.
     plugins?.reload()
+    // This daemon's own metrics: parts that report numbers (plugins, ...) register them here.
+    let metrics = ServerMetrics()
     let tracker = SharedTracker(
         Tracker(clock: clock, limits: configuration.trackerLimits), logger: logger,
         observers: plugins.map { [PluginHookObserver(plugins: $0)] } ?? []
     )
+    metrics.reportTotals(of: tracker)
+    if let plugins {
+        metrics.reportPlugins(of: plugins)
+    }
     let methods = RenderTrackerMethods.all(
         tracker: tracker, nameFormula: plugins ?? BuiltInProjectNameFormula(), timeLeft: TimeLeft(plugins: plugins)
     )
-    let dispatcher = RPCDispatcher(methods: methods, logger: logger)
+    let dispatcher = RPCDispatcher(methods: methods, logger: logger, metrics: metrics)
     let endpoint = RPCEndpoint(dispatcher: dispatcher, limits: configuration.limits, logger: logger)
 
     let router = Router(context: TrackerRequestContext.self)
@@ -76,6 +82,7 @@ public func buildApplication(
     router.get("/") { _, _ in
         "rendertracker: POST XML-RPC or JSON-RPC to /, /RPC2 or /rpc (system.listMethods lists the methods)\n"
     }
+    router.addMonitoringRoutes(metrics: metrics, tracker: tracker)
     var app = Application(
         router: router,
         server: .http1(configuration: .init(idleTimeout: configuration.idleTimeoutSeconds.map { .seconds(Int64($0)) })),

@@ -6,16 +6,20 @@ public import XMLRPC
 public struct RPCDispatcher: Sendable {
     public let methods: [String: RPCMethod]
     private let logger: Logger
+    /// Where every call's outcome is counted; nil counts nothing.
+    let metrics: RPCCallMetrics?
 
     /// - Parameter logger: where refused calls are logged, at debug level (a misbehaving client
     ///   must not be able to flood the daemon's log at the default level).
-    public init(methods: [RPCMethod], logger: Logger = .silent) {
+    /// - Parameter metrics: where calls are counted by method and outcome.
+    public init(methods: [RPCMethod], logger: Logger = .silent, metrics: ServerMetrics? = nil) {
         self.logger = logger
         var table: [String: RPCMethod] = [:]
         for method in methods + Self.systemMethods {
             table[method.name] = method
         }
         self.methods = table
+        self.metrics = metrics.map { RPCCallMetrics(registry: $0.registry, methodNames: table.keys) }
     }
 
     public func call(_ name: String, _ params: [RPCValue]) -> Result<RPCValue, RPCFault> {
@@ -29,20 +33,24 @@ public struct RPCDispatcher: Sendable {
             }
             return try method.handler(RPCCall(method: method, params: params, dispatcher: self))
         }
-        return logged(result, method: name)
+        if case .success = result {
+            metrics?.countSuccess(method: name)
+        }
+        return recorded(result, method: name)
     }
 
-    /// Logs a refusal at debug: every fault a caller gets passes through here once.
-    private func logged<Value>(_ result: Result<Value, RPCFault>, method: String) -> Result<Value, RPCFault> {
+    /// Logs a refusal at debug and counts it: every fault a caller gets passes through here once.
+    private func recorded<Value>(_ result: Result<Value, RPCFault>, method: String) -> Result<Value, RPCFault> {
         if case .failure(let fault) = result {
             logger.debug("fault", metadata: ["method": "\(method)", "code": "\(fault.code)", "reason": "\(fault.message)"])
+            metrics?.countFault(fault, method: method)
         }
         return result
     }
 
     /// Orders named parameters (JSON-RPC's `"params": {...}`) by the method's parameter names.
     public func positional(_ name: String, _ named: [String: RPCValue]) -> Result<[RPCValue], RPCFault> {
-        logged(Result { () throws(RPCFault) -> [RPCValue] in
+        recorded(Result { () throws(RPCFault) -> [RPCValue] in
             guard let method = methods[name] else {
                 throw RPCFault.methodNotFound(name)
             }
@@ -77,9 +85,9 @@ public struct RPCDispatcher: Sendable {
             let result: Result<RPCValue, RPCFault>
             switch Self.multicallEntry(entry, position: index + 1) {
             case .success(let (name, params)):
-                result = self.call(name, params)  // logs its own faults
+                result = self.call(name, params)  // logs and counts its own outcome
             case .failure(let refusal):
-                result = logged(.failure(refusal), method: call.method.name)
+                result = recorded(.failure(refusal), method: call.method.name)
             }
             switch result {
             case .success(let value): return .array([value])

@@ -19,6 +19,8 @@ struct RPCEndpoint: Sendable {
     }
 
     func respond(to request: Request, context: some RequestContext) async throws -> Response {
+        let start = ContinuousClock.now
+        defer { dispatcher.metrics?.requestDuration.record(ContinuousClock.now - start) }
         do {
             return try await answer(request)
         } catch let error as HTTPError {
@@ -64,6 +66,7 @@ struct RPCEndpoint: Sendable {
                 ? .invalidRequest("invalid XML-RPC request: \(error.message)")
                 : .parseError("XML parse error: \(error.message)")
             logger.debug("refused request", metadata: ["fault": "\(fault.code)", "reason": "\(fault.message)"])
+            dispatcher.metrics?.countRefusal(fault)
             return .fault(code: fault.code, message: fault.message)
         }
         switch dispatcher.call(request.methodName, request.params) {

@@ -13,8 +13,7 @@ struct CallCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The tracker's JSON-RPC endpoint.")
-    var url = "http://127.0.0.1:5002/rpc"
+    @OptionGroup var tracker: TrackerURLOption
 
     @Argument(help: "The method, e.g. getAllProjects (system.listMethods lists them).")
     var method: String
@@ -26,16 +25,14 @@ struct CallCommand: AsyncParsableCommand {
         let params = arguments.map { argument in
             (try? JSONReader.parse(Array(argument.utf8))) ?? .string(argument)
         }
-        let client = JSONRPCClient(url: url)
-        do {
-            let result = try await client.call(method, params)
-            print(JSONWriter.string(result))
-        } catch let fault as RPCFault {
-            printToStandardError("rendertracker call: \(method): \(fault)")
-            throw ExitCode(1)
-        } catch {
-            printToStandardError("rendertracker call: \(error)")
-            throw ExitCode(2)
+        try await reportingTrackerErrors("call") {
+            do {
+                print(JSONWriter.string(try await tracker.client.call(method, params)))
+            } catch let fault as RPCFault {
+                // The method's own answer, which the caller asked for: exit 1, not 2.
+                printToStandardError("rendertracker call: \(method): \(fault)")
+                throw ExitCode(1)
+            }
         }
     }
 }

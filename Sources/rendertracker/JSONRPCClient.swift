@@ -39,10 +39,35 @@ struct JSONRPCClient {
             throw TransportError(description: "\(url) answered something that is not a JSON-RPC response: \(text.prefix(500))")
         }
         if case .structure(let error)? = answer["error"] {
-            let code: Int = if case .int(let code)? = error["code"] { code } else { RPCFault.internalErrorCode }
-            let message: String = if case .string(let message)? = error["message"] { message } else { text }
-            throw RPCFault(code: code, message: message)
+            throw Self.fault(code: error["code"], message: error["message"], answer: text)
         }
         return answer["result"] ?? .null
+    }
+
+    /// Several calls in one request (`system.multicall`), results in the order of the calls. A call
+    /// that faulted throws its fault, named after its method.
+    func multicall(_ calls: [(method: String, params: [RPCValue])]) async throws -> [RPCValue] {
+        let entries = calls.map { RPCValue.structure(["methodName": .string($0.method), "params": .array($0.params)]) }
+        guard case .array(let results) = try await call("system.multicall", [.array(entries)]), results.count == calls.count else {
+            throw TransportError(description: "\(url) did not answer system.multicall with one result per call")
+        }
+        return try zip(calls, results).map { call, result in
+            switch result {
+            case .array(let values) where values.count == 1:
+                return values[0]
+            case .structure(let fault):
+                let fault = Self.fault(code: fault["faultCode"], message: fault["faultString"], answer: result.debugSummary)
+                throw RPCFault(code: fault.code, message: "\(call.method): \(fault.message)")
+            default:
+                throw TransportError(description: "\(url) answered \(call.method) in system.multicall with \(result.debugSummary)")
+            }
+        }
+    }
+
+    /// A fault from its code and message, as JSON-RPC errors and multicall faults carry them.
+    private static func fault(code: RPCValue?, message: RPCValue?, answer: String) -> RPCFault {
+        let code: Int = if case .int(let code)? = code { code } else { RPCFault.internalErrorCode }
+        let message: String = if case .string(let message)? = message { message } else { answer }
+        return RPCFault(code: code, message: message)
     }
 }

@@ -30,26 +30,63 @@ enum ChildProcess {
         }
     }
 
-    /// Starts a program and returns it running, for tests that signal it.
-    static func start(_ command: [String]) throws -> (process: Process, output: Pipe) {
+    /// Starts a program and returns it running, for tests that talk to it or signal it.
+    static func start(_ command: [String]) throws -> Running {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = command
+        process.standardInput = FileHandle.nullDevice
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
-        return (process, pipe)
+        return Running(process: process, output: pipe.fileHandleForReading)
     }
 
-    /// Waits for a started program to exit, off the cooperative threads.
-    static func wait(for process: Process, output: Pipe) async -> Outcome {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                let data = output.fileHandleForReading.readDataToEndOfFile()
+    /// A started program; its output (standard output and standard error together) is read as it
+    /// comes, on Dispatch threads.
+    final class Running: Sendable {
+        let process: Process
+        private let output: FileHandle
+        private let received = Mutex("")
+
+        fileprivate init(process: Process, output: FileHandle) {
+            self.process = process
+            self.output = output
+        }
+
+        /// Waits until the output so far contains `text`; false if the output ended first.
+        func waitForOutput(containing text: String) async -> Bool {
+            await offCooperativeThreads { [self] in
+                while !received.withLock({ $0.contains(text) }) {
+                    guard readMore() else { return false }
+                }
+                return true
+            }
+        }
+
+        /// What the program has printed so far.
+        var outputSoFar: String { received.withLock { $0 } }
+
+        /// Waits for the program to exit and returns its whole output.
+        func finish() async -> Outcome {
+            await offCooperativeThreads { [self] in
+                while readMore() {}
                 process.waitUntilExit()
-                continuation.resume(returning: Outcome(
-                    status: process.terminationStatus, output: String(decoding: data, as: UTF8.self), errors: ""))
+                return Outcome(status: process.terminationStatus, output: received.withLock { $0 }, errors: "")
+            }
+        }
+
+        /// Blocks for the next chunk of output; false at its end.
+        private func readMore() -> Bool {
+            let data = output.availableData
+            received.withLock { $0 += String(decoding: data, as: UTF8.self) }
+            return !data.isEmpty
+        }
+
+        private func offCooperativeThreads<Value: Sendable>(_ work: @escaping @Sendable () -> Value) async -> Value {
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async { continuation.resume(returning: work()) }
             }
         }
     }

@@ -73,18 +73,14 @@ struct CommandLineTests {
         }
     }
 
-    @Test("serve stops cleanly on SIGTERM, exit code 0")
+    @Test("serve stops cleanly on SIGTERM, exit code 0", .timeLimit(.minutes(1)))
     func serveStopsOnSIGTERM() async throws {
-        let (process, output) = try ChildProcess.start([Self.executable, "serve", "--host", "127.0.0.1", "--port", "0"])
-        // Wait until it listens: the notice line comes once the port is bound.
-        var listening = false
-        for _ in 0..<100 where !listening {
-            try await Task.sleep(for: .milliseconds(100))
-            listening = output.fileHandleForReading.availableData.count > 0
-        }
+        let daemon = try ChildProcess.start([Self.executable, "serve", "--host", "127.0.0.1", "--port", "0"])
+        // The notice line comes once the port is bound.
+        let listening = await daemon.waitForOutput(containing: "rendertracker listening")
         #expect(listening, "the daemon never said it was listening")
-        process.terminate()  // SIGTERM
-        let outcome = await ChildProcess.wait(for: process, output: output)
+        daemon.process.terminate()  // SIGTERM
+        let outcome = await daemon.finish()
         #expect(outcome.status == 0, "\(outcome.output)")
         #expect(outcome.output.contains("rendertracker stopped"), "\(outcome.output)")
     }
@@ -129,26 +125,23 @@ struct CommandLineTests {
     @Test("serve reloads its plugins on SIGHUP, and plugins reload asks it to over HTTP")
     func serveReloadsPlugins() async throws {
         let folder = try pluginFolder(["naming.lua": "tracker.set_name_formula(function(user) return 'one_' .. user end)"])
-        let (process, output) = try ChildProcess.start([Self.executable, "serve", "--host", "127.0.0.1", "--port", "0", "--plugins", folder])
-        var log = ""
-        for _ in 0..<100 where !log.contains("rendertracker listening") {
-            try await Task.sleep(for: .milliseconds(100))
-            log += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        let daemon = try ChildProcess.start([Self.executable, "serve", "--host", "127.0.0.1", "--port", "0", "--plugins", folder])
+        #expect(await daemon.waitForOutput(containing: "rendertracker listening"))
+        #expect(daemon.outputSoFar.contains("plugins loaded"), "\(daemon.outputSoFar)")
+        let listening = daemon.outputSoFar.split(separator: "\n").first { $0.contains("rendertracker listening") }
+        let port = try #require(listening?.split(separator: ":").last.map(String.init))
+        kill(daemon.process.processIdentifier, SIGHUP)
+        #expect(await daemon.waitForOutput(containing: "SIGHUP: reloading plugins"))
+        for _ in 0..<200 where daemon.outputSoFar.components(separatedBy: "plugins loaded").count < 3 {
+            try await Task.sleep(for: .milliseconds(50))
         }
-        #expect(log.contains("plugins loaded"), "\(log)")
-        let port = try #require(log.split(separator: "\n").first { $0.contains("rendertracker listening") }?.split(separator: ":").last.map(String.init))
-        kill(process.processIdentifier, SIGHUP)
-        for _ in 0..<100 where log.components(separatedBy: "plugins loaded").count < 3 {
-            try await Task.sleep(for: .milliseconds(100))
-            log += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-        }
-        #expect(log.contains("SIGHUP: reloading plugins"), "\(log)")
-        #expect(log.components(separatedBy: "plugins loaded").count == 3, "\(log)")
+        #expect(daemon.outputSoFar.components(separatedBy: "plugins loaded").count == 3, "\(daemon.outputSoFar)")
         let reload = try await rendertracker("plugins", "reload", "--url", "http://127.0.0.1:\(port)")
         #expect(reload.status == 0, "\(reload.errors)")
         #expect(reload.output.contains(#""reloaded":true"#), "\(reload.output)")
-        process.terminate()
-        let outcome = await ChildProcess.wait(for: process, output: output)
+        #expect(reload.output.contains(#""reloads":3"#), "loaded at start, on SIGHUP and now: \(reload.output)")
+        daemon.process.terminate()
+        let outcome = await daemon.finish()
         #expect(outcome.status == 0)
     }
 }

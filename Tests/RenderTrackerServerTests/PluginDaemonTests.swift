@@ -31,14 +31,13 @@ import XMLRPC
     @Test func theFormulaChangesApplyProjectNameFormulaAndWhatSuggestInactiveProjectNameSees() async throws {
         let plugins = try folder(["naming.lua": Self.shotFormula])
         try await RunningServer.with(configuration: configuration(plugins)) { server in
-            let client = TrackerClient(baseURL: server.url)
-            let name = try await client.call("applyProjectNameFormula", .string("ana"), .string("/studio/shows/owl/shots/sh040/work/owl.hip"))
+            let name = try await server.result("applyProjectNameFormula", .string("ana"), .string("/studio/shows/owl/shots/sh040/work/owl.hip"))
             #expect(name == .string("owl_sh040_ana"))
-            #expect(try await client.call("suggestInactiveProjectName", name) == .string("owl_sh040_ana"))
-            _ = try await client.call("startedRenderProject", name, .array([.int(1), .int(2)]), .bool(false), .string("77"))
-            #expect(try await client.call("suggestInactiveProjectName", name) == .string("owl_sh040_ana (2)"))
+            #expect(try await server.result("suggestInactiveProjectName", name) == .string("owl_sh040_ana"))
+            _ = try await server.result("startedRenderProject", name, .array([.int(1), .int(2)]), .bool(false), .string("77"))
+            #expect(try await server.result("suggestInactiveProjectName", name) == .string("owl_sh040_ana (2)"))
             // A path the formula cannot parse makes it fail: the built-in answers instead.
-            #expect(try await client.call("applyProjectNameFormula", .string("ana"), .string("/tmp/test.hip")) == .string("ana/test"))
+            #expect(try await server.result("applyProjectNameFormula", .string("ana"), .string("/tmp/test.hip")) == .string("ana/test"))
         }
     }
 
@@ -49,12 +48,11 @@ import XMLRPC
             end)
             """])
         try await RunningServer.with(configuration: configuration(plugins)) { server in
-            let client = TrackerClient(baseURL: server.url)
-            _ = try await client.call("startedRenderProject", .string("p"), .array([.int(1), .int(2), .int(3)]), .bool(false), .string("9"))
-            _ = try await client.call("startedFrameRender", .string("p"), .int(1), .string("9"), .string("/r/1.exr"))
-            _ = try await client.call("startedFrameRender", .string("p"), .int(2), .string("9"), .string("/r/2.exr"))
-            #expect(try await client.call("getEstimatedRenderSecondsLeft", .string("p")) == .double(2002))
-            guard case .structure(let summary) = try await client.call("getProjectSummary", .string("p")) else {
+            _ = try await server.result("startedRenderProject", .string("p"), .array([.int(1), .int(2), .int(3)]), .bool(false), .string("9"))
+            _ = try await server.result("startedFrameRender", .string("p"), .int(1), .string("9"), .string("/r/1.exr"))
+            _ = try await server.result("startedFrameRender", .string("p"), .int(2), .string("9"), .string("/r/2.exr"))
+            #expect(try await server.result("getEstimatedRenderSecondsLeft", .string("p")) == .double(2002))
+            guard case .structure(let summary) = try await server.result("getProjectSummary", .string("p")) else {
                 Issue.record("no summary")
                 return
             }
@@ -70,11 +68,10 @@ import XMLRPC
                 end)
                 """, "notify.conf": "url = http://127.0.0.1:\(receiver.port)/hooks/renders\n"])
             try await RunningServer.with(configuration: configuration(plugins)) { server in
-                let client = TrackerClient(baseURL: server.url)
-                _ = try await client.call("startedRenderProject", .string("shot"), .array([.int(1), .int(2)]), .bool(false), .string("5"))
+                    _ = try await server.result("startedRenderProject", .string("shot"), .array([.int(1), .int(2)]), .bool(false), .string("5"))
                 for frame in 1...2 {
-                    _ = try await client.call("startedFrameRender", .string("shot"), .int(frame), .string("5"), .string("/r.exr"))
-                    _ = try await client.call("setFrameRenderFraction", .string("shot"), .int(frame), .double(1))
+                    _ = try await server.result("startedFrameRender", .string("shot"), .int(frame), .string("5"), .string("/r.exr"))
+                    _ = try await server.result("setFrameRenderFraction", .string("shot"), .int(frame), .double(1))
                 }
                 let deliveries = try await receiver.waitFor(1)
                 #expect(deliveries.count == 1)
@@ -93,9 +90,8 @@ import XMLRPC
             end)
             """])
         try await RunningServer.with(configuration: configuration(plugins)) { server in
-            let client = TrackerClient(baseURL: server.url)
-            _ = try await client.call("startedRenderProject", .string("shot"), .array([.int(7)]), .bool(false), .string("5"))
-            _ = try await client.call("setFrameError", .string("shot"), .int(7), .string("out of licences"))
+            _ = try await server.result("startedRenderProject", .string("shot"), .array([.int(7)]), .bool(false), .string("5"))
+            _ = try await server.result("setFrameError", .string("shot"), .int(7), .string("out of licences"))
             var written: String?
             for _ in 0..<200 where written == nil {
                 try await Task.sleep(for: .milliseconds(50))
@@ -125,27 +121,26 @@ import XMLRPC
         var options = PluginOptions()
         options.hookCallLimits = LuaCallLimits(instructions: 10_000_000, seconds: 0.2)
         try await RunningServer.with(configuration: RenderTrackerConfiguration(pluginFolder: plugins.path, pluginOptions: options)) { server in
-            let client = TrackerClient(baseURL: server.url)
-            #expect(try await client.call("applyProjectNameFormula", .string("ana"), .string("/jobs/a.hip")) == .string("ok_ana"))
+            #expect(try await server.result("applyProjectNameFormula", .string("ana"), .string("/jobs/a.hip")) == .string("ok_ana"))
             // The looping formula is stopped; the built-in name is the answer.
-            #expect(try await client.call("applyProjectNameFormula", .string("ana"), .string("/jobs/loop.hip")) == .string("ana/loop"))
+            #expect(try await server.result("applyProjectNameFormula", .string("ana"), .string("/jobs/loop.hip")) == .string("ana/loop"))
             for (project, frames) in [("bomb", 3), ("huge", 3), ("wrong", 3), ("fine", 3)] {
-                _ = try await client.call("startedRenderProject", .string(project), .array((1...frames).map { .int($0) }), .bool(false), .string("1"))
+                _ = try await server.result("startedRenderProject", .string(project), .array((1...frames).map { .int($0) }), .bool(false), .string("1"))
                 // Every frame_started makes noisy.lua fail and spin.lua run out of time.
-                _ = try await client.call("startedFrameRender", .string(project), .int(1), .string("1"), .string("/r.exr"))
-                _ = try await client.call("setFrameRenderFraction", .string(project), .int(1), .double(0.5))
+                _ = try await server.result("startedFrameRender", .string(project), .int(1), .string("1"), .string("/r.exr"))
+                _ = try await server.result("setFrameRenderFraction", .string(project), .int(1), .double(0.5))
             }
             // Failing estimators fall back to the built-in estimate (a number here: one frame half done).
             for project in ["bomb", "huge", "wrong"] {
-                let answer = try await client.call("getEstimatedRenderSecondsLeft", .string(project))
+                let answer = try await server.result("getEstimatedRenderSecondsLeft", .string(project))
                 #expect(answer != .double(42), "\(project) must fall back to the built-in estimate")
             }
-            #expect(try await client.call("isRunning") == .bool(true))
+            #expect(try await server.result("isRunning") == .bool(true))
             // noisy.lua and spin.lua failed on each of 4 events: 5 in a row disables, so one more.
-            _ = try await client.call("startedFrameRender", .string("fine"), .int(2), .string("1"), .string("/r.exr"))
+            _ = try await server.result("startedFrameRender", .string("fine"), .int(2), .string("1"), .string("/r.exr"))
             var report = ""
             for _ in 0..<100 {
-                report = try await client.send("GET", "/admin/plugins").body
+                report = try await server.get("/admin/plugins").body
                 if report.contains(#""disabled":true"#) && report.components(separatedBy: #""disabled":true"#).count == 3 { break }
                 try await Task.sleep(for: .milliseconds(100))
             }
@@ -153,42 +148,49 @@ import XMLRPC
             let disabled = plugins.filter { $0.field("disabled") == .bool(true) }.compactMap { $0.field("name")?.stringValue }
             #expect(Set(disabled) == ["noisy.lua", "spin.lua"], "\(report)")
             // The estimator failed 3 times, not in a row with 5: still enabled and answering.
-            #expect(try await client.call("getEstimatedRenderSecondsLeft", .string("fine")) == .double(42))
-            #expect(try await client.call("applyProjectNameFormula", .string("bo"), .string("/jobs/b.hip")) == .string("ok_bo"))
+            #expect(try await server.result("getEstimatedRenderSecondsLeft", .string("fine")) == .double(42))
+            #expect(try await server.result("applyProjectNameFormula", .string("bo"), .string("/jobs/b.hip")) == .string("ok_bo"))
+            // The same story in /metrics.
+            let metrics = try await server.metrics()
+            #expect(metrics.value("rendertracker_plugin_failures_total", ["plugin": "noisy.lua"]) == 5)
+            #expect(metrics.value("rendertracker_plugin_failures_total", ["plugin": "loop.lua"]) == 1)
+            #expect(metrics.value("rendertracker_plugin_failures_total", ["plugin": "memory.lua"]) == 3)
+            #expect(metrics.value("rendertracker_plugins_disabled") == 2)
+            #expect(metrics.value("rendertracker_plugin_reloads_total", ["outcome": "ok"]) == 1)
+            #expect(metrics.value("rendertracker_plugin_dropped_events_total") == 0)
+            #expect(metrics.value("rendertracker_plugin_hook_queue_depth") == 0)
         }
     }
 
     @Test func aReloadSwapsPluginsAndABrokenOneLeavesTheOldActive() async throws {
         let plugins = try folder(["naming.lua": "tracker.set_name_formula(function(user) return 'v1_' .. user end)"])
         try await RunningServer.with(configuration: configuration(plugins)) { server in
-            let client = TrackerClient(baseURL: server.url)
-            #expect(try await client.call("applyProjectNameFormula", .string("ana"), .string("/a.hip")) == .string("v1_ana"))
+            #expect(try await server.result("applyProjectNameFormula", .string("ana"), .string("/a.hip")) == .string("v1_ana"))
             try "tracker.set_name_formula(function(user) return 'v2_' .. user end)"
                 .write(to: plugins.appendingPathComponent("naming.lua"), atomically: true, encoding: .utf8)
-            let reloaded = try await client.send("POST", "/admin/plugins/reload")
+            let reloaded = try await server.send("/admin/plugins/reload", method: "POST")
             #expect(reloaded.status == 200, "\(reloaded.body)")
-            #expect(try await client.call("applyProjectNameFormula", .string("ana"), .string("/a.hip")) == .string("v2_ana"))
+            #expect(try await server.result("applyProjectNameFormula", .string("ana"), .string("/a.hip")) == .string("v2_ana"))
 
             try "tracker.set_name_formula(function(user) return 'v3_' .. user end"
                 .write(to: plugins.appendingPathComponent("naming.lua"), atomically: true, encoding: .utf8)
-            let refused = try await client.send("POST", "/admin/plugins/reload")
+            let refused = try await server.send("/admin/plugins/reload", method: "POST")
             #expect(refused.status == 422)
             #expect(refused.body.contains("naming.lua: naming.lua:1:"), "\(refused.body)")
-            #expect(try await client.call("applyProjectNameFormula", .string("ana"), .string("/a.hip")) == .string("v2_ana"))
+            #expect(try await server.result("applyProjectNameFormula", .string("ana"), .string("/a.hip")) == .string("v2_ana"))
         }
     }
 
     @Test func aChangedFileIsReloadedByItself() async throws {
         let plugins = try folder(["naming.lua": "tracker.set_name_formula(function(user) return 'before_' .. user end)"])
         try await RunningServer.with(configuration: configuration(plugins, watchSeconds: 0.1)) { server in
-            let client = TrackerClient(baseURL: server.url)
-            #expect(try await client.call("applyProjectNameFormula", .string("ana"), .string("/a.hip")) == .string("before_ana"))
+            #expect(try await server.result("applyProjectNameFormula", .string("ana"), .string("/a.hip")) == .string("before_ana"))
             try "tracker.set_name_formula(function(user) return 'after_' .. user end)\n-- a longer file"
                 .write(to: plugins.appendingPathComponent("naming.lua"), atomically: true, encoding: .utf8)
             var answer = RPCValue.null
             for _ in 0..<100 where answer != .string("after_ana") {
                 try await Task.sleep(for: .milliseconds(50))
-                answer = try await client.call("applyProjectNameFormula", .string("ana"), .string("/a.hip"))
+                answer = try await server.result("applyProjectNameFormula", .string("ana"), .string("/a.hip"))
             }
             #expect(answer == .string("after_ana"))
         }
@@ -196,7 +198,7 @@ import XMLRPC
 
     @Test func withoutPluginsTheAdminRoutesAreAbsent() async throws {
         try await RunningServer.with { server in
-            let answer = try await TrackerClient(baseURL: server.url).send("POST", "/admin/plugins/reload")
+            let answer = try await server.send("/admin/plugins/reload", method: "POST")
             #expect(answer.status == 404)
         }
     }

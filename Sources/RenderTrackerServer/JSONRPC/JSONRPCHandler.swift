@@ -96,6 +96,7 @@ public struct JSONRPCHandler: Sendable {
     /// logged by the dispatcher).
     private func refuse(_ fault: RPCFault, id: RPCValue, version2: Bool) -> RPCValue {
         logger.debug("refused request", metadata: ["reason": "\(fault.message)"])
+        dispatcher.metrics?.countRefusal(fault)
         return Self.errorResponse(fault, id: id, version2: version2)
     }
 
