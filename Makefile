@@ -7,7 +7,7 @@ PORT ?= 5002
 SYSTEM_PACKAGES := libexpat1-dev liblua5.4-dev zlib1g-dev pkg-config python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test build deps bench bench-memory clean
+.PHONY: run test build deps bench bench-memory monitor-assets clean
 
 run: build
 	.build/release/rendertracker serve --host $(HOST) --port $(PORT)
@@ -26,6 +26,10 @@ bench: build
 bench-memory: build
 	.build/release/rendertracker serve --host 127.0.0.1 --port $(PORT) --log-level warning & pid=$$!; \
 	  trap "kill $$pid" EXIT; sleep 1; python3 Benchmarks/memory.py http://127.0.0.1:$(PORT)/RPC2 $$pid
+
+# After editing Sources/RenderTrackerServer/Monitor/*: embed them in the binary again.
+monitor-assets:
+	python3 Sources/RenderTrackerServer/Monitor/embed.py
 
 deps:
 	@missing=""; for package in $(SYSTEM_PACKAGES); do \

@@ -40,7 +40,10 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            // The monitor's files, embedded by Monitor/embed.py into MonitorAssets.swift.
+            exclude: ["Monitor"],
             swiftSettings: strict
         ),
         // The command-line tool: `serve`, `call`.

@@ -35,7 +35,8 @@ public func buildApplication(
     nameFormula: any ProjectNameFormula = BuiltInProjectNameFormula(),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let tracker = SharedTracker(Tracker(clock: clock, limits: configuration.trackerLimits), logger: logger)
+    let feed = ChangeFeed()
+    let tracker = SharedTracker(Tracker(clock: clock, limits: configuration.trackerLimits), logger: logger, observers: [feed])
     let dispatcher = RPCDispatcher(methods: RenderTrackerMethods.all(tracker: tracker, nameFormula: nameFormula), logger: logger)
     let endpoint = RPCEndpoint(dispatcher: dispatcher, limits: configuration.limits, logger: logger)
 
@@ -45,9 +46,9 @@ public func buildApplication(
             try await endpoint.respond(to: request, context: context)
         }
     }
-    router.get("/") { _, _ in
-        "rendertracker: POST XML-RPC or JSON-RPC to /, /RPC2 or /rpc (system.listMethods lists the methods)\n"
-    }
+    MonitorPage.addRoutes(to: router)
+    let events = EventStream(tracker: tracker, feed: feed, logger: logger)
+    router.get("/events") { request, _ in try events.respond(to: request) }
     return Application(
         router: router,
         server: .http1(configuration: .init(idleTimeout: configuration.idleTimeoutSeconds.map { .seconds(Int64($0)) })),
