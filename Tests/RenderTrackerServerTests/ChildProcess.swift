@@ -42,6 +42,26 @@ enum ChildProcess {
         return (process, pipe)
     }
 
+    /// Reads a started program's output until a line contains `text`, off the cooperative threads;
+    /// nil if the output ends first. Returns that line.
+    static func line(containing text: String, in output: Pipe) async -> String? {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var pending = Data()
+                while true {
+                    let data = output.fileHandleForReading.availableData
+                    if data.isEmpty { return continuation.resume(returning: nil) }
+                    pending.append(data)
+                    // Complete lines only: the last piece may still be growing.
+                    let lines = String(decoding: pending, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+                    if let line = lines.first(where: { $0.contains(text) }) {
+                        return continuation.resume(returning: String(line))
+                    }
+                }
+            }
+        }
+    }
+
     /// Waits for a started program to exit, off the cooperative threads.
     static func wait(for process: Process, output: Pipe) async -> Outcome {
         await withCheckedContinuation { continuation in

@@ -7,8 +7,10 @@ import ServiceLifecycle
 
 /// The real daemon (`buildApplication`, as `rendertracker serve` runs it) on an ephemeral loopback
 /// port for the length of `body`.
-struct RunningServer {
+struct RunningServer: Sendable {
     let port: Int
+    /// Starts the graceful shutdown that SIGTERM starts in `rendertracker serve`.
+    let stop: @Sendable () async -> Void
     var url: String { "http://127.0.0.1:\(port)" }
 
     static func with<Result: Sendable>(
@@ -33,7 +35,7 @@ struct RunningServer {
             guard let port = await iterator.next() else {
                 throw ServerDidNotStart()
             }
-            let result = try await body(RunningServer(port: port))
+            let result = try await body(RunningServer(port: port) { await services.triggerGracefulShutdown() })
             await services.triggerGracefulShutdown()
             return result
         }
