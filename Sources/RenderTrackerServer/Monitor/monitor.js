@@ -98,7 +98,9 @@
     const button = $("notify");
     if (!("Notification" in window)) {
       button.disabled = true;
-      button.title = "This browser has no notifications";
+      // Browsers offer notifications only to secure pages (HTTPS, or localhost).
+      button.title = window.isSecureContext ? "This browser has no notifications"
+        : "Notifications need this page over HTTPS or on localhost (see docs/monitor.md)";
       return;
     }
     const show = () => button.setAttribute("aria-pressed", String(notifying && Notification.permission === "granted"));
