@@ -3,6 +3,8 @@
 one of them 20,000 frames, updated at 200 frames per second.
 
 Usage: Benchmarks/monitor-page.py URL [SECONDS]   (a fresh daemon; SECONDS of updates, default 10)
+       Benchmarks/monitor-page.py URL --hold PROJECT   (keeps a page open on PROJECT until
+       SIGTERM: Benchmarks/throughput.sh uses it to measure RPC throughput with a page open)
 Needs chromium, chromium-driver and selenium (`make test-deps`). Results: docs/performance.md.
 
 Measures, in the page (Performance API, injected before the page's own script runs, and Chrome's
@@ -11,6 +13,7 @@ own counters through the DevTools protocol):
 - while updating: the main thread's busy share (TaskDuration per wall second), script time, long
   tasks (> 50 ms, which a user feels as jank), and animation frames per second."""
 import shutil
+import signal
 import statistics
 import sys
 import threading
@@ -22,7 +25,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
 URL = sys.argv[1].rstrip("/")
-SECONDS = float(sys.argv[2]) if len(sys.argv) > 2 else 10.0
+HOLD = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--hold" else None
+SECONDS = float(sys.argv[2]) if len(sys.argv) > 2 and not HOLD else 10.0
 BIG = "bench/big_20000"
 tracker = xmlrpc.client.ServerProxy(URL + "/RPC2", allow_none=True)
 
@@ -148,4 +152,16 @@ def main():
         driver.quit()
 
 
-main()
+def hold(project):
+    driver = browser()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        driver.get(URL + "/#project=" + urllib.parse.quote(project, safe=""))
+        print("page open on", project, flush=True)
+        while True:
+            time.sleep(1)
+    finally:
+        driver.quit()
+
+
+hold(HOLD) if HOLD else main()

@@ -10,19 +10,22 @@ struct EventStreamTests {
         "stream_limit", "monitor_files",
     ])
     func scenario(_ scenario: String) async throws {
-        try await RunningServer.with { server in
-            let outcome = try await PythonScript.run("event_stream.py", [server.url, scenario])
-            #expect(outcome.status == 0, "\(scenario) failed:\n\(outcome.output)")
-        }
+        try await PythonScript.expectScenario("event_stream.py", scenario)
+    }
+
+    /// Starts a client that holds a stream open and expects it to end cleanly within 5 s of the
+    /// shutdown the caller then starts; returns once the stream is served.
+    private func openStream(_ url: String) async throws -> (process: Process, output: Pipe) {
+        let script = PythonScript.clientsFolder.appendingPathComponent("event_stream.py").path
+        let client = try ChildProcess.start(["python3", script, url, "open_until_shutdown"])
+        #expect(await ChildProcess.line(containing: "open", in: client.output) != nil, "the stream never opened")
+        return client
     }
 
     @Test("a graceful shutdown ends an open stream cleanly instead of waiting for it")
     func shutdownEndsOpenStream() async throws {
         try await RunningServer.with { server in
-            let script = PythonScript.clientsFolder.appendingPathComponent("event_stream.py").path
-            let (client, output) = try ChildProcess.start(["python3", script, server.url, "open_until_shutdown"])
-            let opened = await ChildProcess.line(containing: "open", in: output)
-            #expect(opened != nil, "the stream never opened")
+            let (client, output) = try await openStream(server.url)
             let stopping = ContinuousClock.now
             await server.stop()
             let outcome = await ChildProcess.wait(for: client, output: output)
@@ -36,11 +39,10 @@ struct EventStreamTests {
         let (daemon, daemonOutput) = try ChildProcess.start([
             CommandLineTests.executable, "serve", "--host", "127.0.0.1", "--port", "0",
         ])
+        defer { if daemon.isRunning { daemon.terminate() } }  // when a #require below fails
         let listening = try #require(await ChildProcess.line(containing: "listening address=", in: daemonOutput))
         let port = try #require(listening.split(separator: ":").last.map(String.init))
-        let script = PythonScript.clientsFolder.appendingPathComponent("event_stream.py").path
-        let (client, clientOutput) = try ChildProcess.start(["python3", script, "http://127.0.0.1:\(port)", "open_until_shutdown"])
-        #expect(await ChildProcess.line(containing: "open", in: clientOutput) != nil, "the stream never opened")
+        let (client, clientOutput) = try await openStream("http://127.0.0.1:\(port)")
         let stopping = ContinuousClock.now
         daemon.terminate()  // SIGTERM
         let clientOutcome = await ChildProcess.wait(for: client, output: clientOutput)

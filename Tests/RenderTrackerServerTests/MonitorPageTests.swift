@@ -31,9 +31,6 @@ struct MonitorPageTests {
         "in headless Chromium: projects listed, frame cells and their states, live changes, reconnection",
         .serialized, arguments: ["projects_list", "project_view", "live_updates", "reconnect"])
     func inBrowser(_ scenario: String) async throws {
-        try await RunningServer.with { server in
-            let outcome = try await PythonScript.run("monitor_page.py", [server.url, scenario])
-            #expect(outcome.status == 0, "\(scenario) failed:\n\(outcome.output)")
-        }
+        try await PythonScript.expectScenario("monitor_page.py", scenario)
     }
 }

@@ -245,17 +245,21 @@
   function fillRow(row, entry) {
     const { summary } = entry;
     const cells = row.cells;
-    const state = cells[1].firstChild;
-    state.className = "state " + summary.state;
-    setText(state, summary.state);
-    row.dataset.state = summary.state;
-    fillBar(cells[2].firstChild, summary);
-    setText(cells[3], `${done(summary)} / ${summary.frame_count}`);
-    setText(cells[4], String(summary.status_counts.Error));
+    // Only the clocks move between batches: the rest is redone when the summary is new.
+    if (row.summary !== summary) {
+      row.summary = summary;
+      const state = cells[1].firstChild;
+      state.className = "state " + summary.state;
+      setText(state, summary.state);
+      row.dataset.state = summary.state;
+      fillBar(cells[2].firstChild, summary);
+      setText(cells[3], `${done(summary)} / ${summary.frame_count}`);
+      setText(cells[4], String(summary.status_counts.Error));
+      setText(cells[6], clockTime(summary.started));
+      setText(cells[8], summary.job_id);
+    }
     setText(cells[5], duration(leftNow(entry)));
-    setText(cells[6], clockTime(summary.started));
     setText(cells[7], duration(elapsedNow(entry)));
-    setText(cells[8], summary.job_id);
   }
 
   // ---- The project view ----------------------------------------------------------------------
