@@ -5,9 +5,11 @@ SWIFT ?= swift
 HOST ?= 0.0.0.0
 PORT ?= 5002
 SYSTEM_PACKAGES := libexpat1-dev liblua5.4-dev zlib1g-dev pkg-config python3
+# The monitor page's tests drive a real headless Chromium through Selenium.
+TEST_PACKAGES := chromium chromium-driver python3-pip
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test build deps bench bench-memory clean
+.PHONY: run test build deps test-deps bench bench-memory monitor-assets monitor-screenshots clean
 
 run: build
 	.build/release/rendertracker serve --host $(HOST) --port $(PORT)
@@ -15,7 +17,7 @@ run: build
 build: deps
 	$(SWIFT) build -c release --product rendertracker
 
-test: deps
+test: deps test-deps
 	$(SWIFT) test
 
 # Benchmarks (see docs/performance.md). `bench` needs wrk, installed here when missing.
@@ -26,6 +28,25 @@ bench: build
 bench-memory: build
 	.build/release/rendertracker serve --host 127.0.0.1 --port $(PORT) --log-level warning & pid=$$!; \
 	  trap "kill $$pid" EXIT; sleep 1; python3 Benchmarks/memory.py http://127.0.0.1:$(PORT)/RPC2 $$pid
+
+# After editing Sources/RenderTrackerServer/Monitor/*: embed them in the binary again.
+monitor-assets:
+	python3 Sources/RenderTrackerServer/Monitor/embed.py
+
+# Debian's chromium and chromedriver, and Selenium from PyPI (Debian's python3-selenium would
+# serve only Debian's python3, not the one on PATH).
+test-deps:
+	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES="$(TEST_PACKAGES)"
+	@python3 -c "import selenium" 2>/dev/null || python3 -m pip install --quiet selenium \
+	  || python3 -m pip install --quiet --break-system-packages selenium
+
+# The screenshots in docs/monitor.md, from the browser tests' scenarios on a fresh debug daemon.
+monitor-screenshots: deps test-deps
+	$(SWIFT) build --product rendertracker
+	for scenario in projects_list project_view; do \
+	  .build/debug/rendertracker serve --host 127.0.0.1 --port $(PORT) --log-level warning & pid=$$!; sleep 1; \
+	  SCREENSHOTS_DIR=docs/images python3 Tests/RenderTrackerServerTests/Clients/monitor_page.py http://127.0.0.1:$(PORT) $$scenario \
+	    >/dev/null; status=$$?; kill $$pid; wait $$pid; [ $$status = 0 ] || exit $$status; done
 
 deps:
 	@missing=""; for package in $(SYSTEM_PACKAGES); do \

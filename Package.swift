@@ -60,6 +60,8 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            // The monitor's files, embedded by Monitor/embed.py into MonitorAssets.swift.
+            exclude: ["Monitor"],
             swiftSettings: strict
         ),
         // The command-line tool: `serve`, `call`, `status`, `watch`, `plugins`.

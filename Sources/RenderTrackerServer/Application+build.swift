@@ -56,9 +56,11 @@ public func buildApplication(
     plugins?.reload()
     // This daemon's own metrics: parts that report numbers (plugins, ...) register them here.
     let metrics = ServerMetrics()
+    // The live stream's feed and the plugins' hooks are told of every write.
+    let feed = ChangeFeed()
     let tracker = SharedTracker(
         Tracker(clock: clock, limits: configuration.trackerLimits), logger: logger,
-        observers: plugins.map { [PluginHookObserver(plugins: $0)] } ?? []
+        observers: [feed] + (plugins.map { [PluginHookObserver(plugins: $0)] } ?? [])
     )
     metrics.reportTotals(of: tracker)
     if let plugins {
@@ -79,9 +81,9 @@ public func buildApplication(
             try await endpoint.respond(to: request, context: context)
         }
     }
-    router.get("/") { _, _ in
-        "rendertracker: POST XML-RPC or JSON-RPC to /, /RPC2 or /rpc (system.listMethods lists the methods)\n"
-    }
+    MonitorPage.addRoutes(to: router)
+    let events = EventStream(tracker: tracker, feed: feed, logger: logger)
+    router.get("/events") { request, _ in try events.respond(to: request) }
     router.addMonitoringRoutes(metrics: metrics, tracker: tracker)
     var app = Application(
         router: router,

@@ -117,14 +117,7 @@ public enum RenderTrackerMethods {
             ) { call throws(RPCFault) in
                 let name = try call.project(0)
                 let since = try call.integer(1)
-                return tracker.read { tracker in
-                    let changes = tracker.changedFrames(in: name, since: since)
-                    return .structure([
-                        "event_id": .int(changes.eventID),
-                        "frames": .array(changes.frames.map(wire)),
-                        "reset": .bool(changes.reset),
-                    ])
-                }
+                return tracker.read { wire($0.changedFrames(in: name, since: since)) }
             },
             RPCMethod(
                 "getEstimatedRenderSecondsLeft", [project], returns: "double",
@@ -193,6 +186,16 @@ public enum RenderTrackerMethods {
         .array([.int(frame.number), .int(frame.status.rawValue), .double(frame.fraction)])
     }
 
+    /// The `getChangedFrames` answer, also each event-stream batch's `changes` (`EventStream`).
+    static func wire(_ changes: ChangedFrames) -> RPCValue {
+        .structure([
+            "event_id": .int(changes.eventID),
+            "frames": .array(changes.frames.map(wire)),
+            "reset": .bool(changes.reset),
+        ])
+    }
+
+    /// The `getProjectSummary` answer, also each entry of an event-stream batch's `projects`.
     static func wire(_ summary: ProjectSummary) -> RPCValue {
         var counts: [String: RPCValue] = [:]
         for status in FrameStatus.allCases {

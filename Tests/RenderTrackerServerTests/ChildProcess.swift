@@ -65,6 +65,18 @@ enum ChildProcess {
             }
         }
 
+        /// Waits for a complete line containing `text` and returns it; nil if the output ended first.
+        func line(containing text: String) async -> String? {
+            await offCooperativeThreads { [self] in
+                while true {
+                    // Complete lines only: the last piece may still be growing.
+                    let lines = received.withLock { $0 }.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+                    if let line = lines.first(where: { $0.contains(text) }) { return String(line) }
+                    guard readMore() else { return nil }
+                }
+            }
+        }
+
         /// What the program has printed so far.
         var outputSoFar: String { received.withLock { $0 } }
 

@@ -126,10 +126,9 @@ struct CommandLineTests {
     func serveReloadsPlugins() async throws {
         let folder = try pluginFolder(["naming.lua": "tracker.set_name_formula(function(user) return 'one_' .. user end)"])
         let daemon = try ChildProcess.start([Self.executable, "serve", "--host", "127.0.0.1", "--port", "0", "--plugins", folder])
-        #expect(await daemon.waitForOutput(containing: "rendertracker listening"))
+        let listening = try #require(await daemon.line(containing: "rendertracker listening"))
         #expect(daemon.outputSoFar.contains("plugins loaded"), "\(daemon.outputSoFar)")
-        let listening = daemon.outputSoFar.split(separator: "\n").first { $0.contains("rendertracker listening") }
-        let port = try #require(listening?.split(separator: ":").last.map(String.init))
+        let port = try #require(listening.split(separator: ":").last.map(String.init))
         kill(daemon.process.processIdentifier, SIGHUP)
         #expect(await daemon.waitForOutput(containing: "SIGHUP: reloading plugins"))
         for _ in 0..<200 where daemon.outputSoFar.components(separatedBy: "plugins loaded").count < 3 {

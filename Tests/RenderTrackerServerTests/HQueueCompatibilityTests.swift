@@ -9,10 +9,7 @@ struct HQueueCompatibilityTests {
         "multicall", "project_error", "cloud_download", "introspection", "types_and_faults", "gzip_both_ways",
     ])
     func route(_ scenario: String) async throws {
-        try await RunningServer.with { server in
-            let outcome = try await PythonScript.run("hqueue_routes.py", [server.url, scenario])
-            #expect(outcome.status == 0, "\(scenario) failed:\n\(outcome.output)")
-        }
+        try await PythonScript.expectScenario("hqueue_routes.py", scenario)
     }
 
     @Test("the drop-in rendertracker.py module, on Python 3")
@@ -41,18 +38,12 @@ struct HostileRequestTests {
         "json_rpc", "slow_client_does_not_block_others",
     ])
     func request(_ scenario: String) async throws {
-        try await RunningServer.with { server in
-            let outcome = try await PythonScript.run("hostile_requests.py", [server.url, scenario])
-            #expect(outcome.status == 0, "\(scenario) failed:\n\(outcome.output)")
-        }
+        try await PythonScript.expectScenario("hostile_requests.py", scenario)
     }
 
     @Test("a client that stalls mid-request is disconnected after the idle timeout")
     func stalledClient() async throws {
         let configuration = RenderTrackerConfiguration(idleTimeoutSeconds: 1)
-        try await RunningServer.with(configuration: configuration) { server in
-            let outcome = try await PythonScript.run("hostile_requests.py", [server.url, "stalled_client_is_disconnected"])
-            #expect(outcome.status == 0, "\(outcome.output)")
-        }
+        try await PythonScript.expectScenario("hostile_requests.py", "stalled_client_is_disconnected", configuration: configuration)
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import RenderTrackerServer
+import Testing
 
 /// Runs one of the Python client scripts in `Clients/` (the real `xmlrpc.client`, as HQueue's
 /// farm jobs use it) and returns its exit status and combined output.
@@ -19,6 +21,18 @@ enum PythonScript {
             return process.terminationStatus == 0
         }
     }()
+
+    /// Runs one scenario of a client script (`script URL SCENARIO`) against a fresh daemon and
+    /// expects it to pass, reporting the script's output when it does not.
+    static func expectScenario(
+        _ script: String, _ scenario: String, configuration: RenderTrackerConfiguration = RenderTrackerConfiguration(),
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        try await RunningServer.with(configuration: configuration) { server in
+            let outcome = try await run(script, [server.url, scenario])
+            #expect(outcome.status == 0, "\(scenario) failed:\n\(outcome.output)", sourceLocation: sourceLocation)
+        }
+    }
 
     /// - Parameter interpreter: the command that runs Python (`python3`, or Python 2.7 through pyenv).
     static func run(_ script: String, _ arguments: [String], interpreter: [String] = ["python3"]) async throws -> ChildProcess.Outcome {

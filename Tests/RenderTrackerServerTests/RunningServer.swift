@@ -8,8 +8,10 @@ import ServiceLifecycle
 
 /// The real daemon (`buildApplication`, as `rendertracker serve` runs it) on an ephemeral loopback
 /// port for the length of `body`.
-struct RunningServer {
+struct RunningServer: Sendable {
     let port: Int
+    /// Starts the graceful shutdown that SIGTERM starts in `rendertracker serve`.
+    let stop: @Sendable () async -> Void
     var url: String { "http://127.0.0.1:\(port)" }
 
     static func with<Result: Sendable>(
@@ -23,16 +25,17 @@ struct RunningServer {
         configuration.port = 0
         return try await onEphemeralPort({ logger, onRunning in
             buildApplication(configuration: configuration, logger: logger, clock: clock, pluginEffects: pluginEffects, onServerRunning: onRunning)
-        }) { port in
-            try await body(RunningServer(port: port))
+        }) { port, stop in
+            try await body(RunningServer(port: port, stop: stop))
         }
     }
 
     /// Runs the application `build` makes (given a silent logger and the callback that reports
-    /// its port) for the length of `body`, then stops it gracefully.
+    /// its port) for the length of `body`, then stops it gracefully. `body` gets the port and a
+    /// function that starts the graceful stop early.
     static func onEphemeralPort<App: ApplicationProtocol, Result: Sendable>(
         _ build: (Logger, @escaping @Sendable (Int) async -> Void) -> App,
-        _ body: @Sendable (Int) async throws -> Result
+        _ body: @Sendable (Int, @escaping @Sendable () async -> Void) async throws -> Result
     ) async throws -> Result {
         let logger = Logger(label: "rendertracker-test") { _ in SwiftLogNoOpLogHandler() }
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
@@ -48,7 +51,7 @@ struct RunningServer {
             guard let port = await iterator.next() else {
                 throw ServerDidNotStart()
             }
-            let result = try await body(port)
+            let result = try await body(port) { await services.triggerGracefulShutdown() }
             await services.triggerGracefulShutdown()
             return result
         }

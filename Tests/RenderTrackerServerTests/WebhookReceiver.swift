@@ -40,7 +40,7 @@ final class WebhookReceiver: Sendable {
                 router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                 onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger
             )
-        }) { port in
+        }) { port, _ in
             let receiver = WebhookReceiver(port: port)
             store.withLock { $0 = receiver }
             return try await body(receiver)

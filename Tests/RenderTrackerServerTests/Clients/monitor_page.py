@@ -1,0 +1,317 @@
+"""The live monitor page in a real headless Chromium (through Selenium and Debian's chromedriver),
+while Python's xmlrpc.client plays the farm.
+Usage: monitor_page.py URL SCENARIO   (exits non-zero with a message on the first failed check)
+SCREENSHOTS_DIR: where the screenshots go (docs/images for the documentation; default a temporary
+folder)."""
+import os
+import shutil
+import socket
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import xmlrpc.client
+
+from scenario import check, run
+
+URL = sys.argv[1]
+PORT = urllib.parse.urlparse(URL).port
+tracker = xmlrpc.client.ServerProxy(URL + "/RPC2", allow_none=True)
+SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR") or tempfile.mkdtemp(prefix="monitor-screenshots-")
+
+WAITING, GENERATING, IFD_READY, RENDERING, DOWNLOADING, DONE, ERROR = range(7)
+
+
+def browser(width=1400, height=900):
+    """Headless Chromium, or a clear failure naming what to install: CI must not pass without it."""
+    missing = [name for name in ("chromium", "chromedriver") if not shutil.which(name)]
+    if missing:
+        sys.exit("FAILED: %s not found: install the Debian packages chromium and chromium-driver "
+                 "(make test and .ci/run do)" % " and ".join(missing))
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        sys.exit("FAILED: the selenium module is missing: python3 -m pip install selenium (make test and .ci/run do)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=%d,%d" % (width, height), "--force-device-scale-factor=1", "--lang=en-GB"):
+        options.add_argument(argument)
+    # Debian's chromedriver, named explicitly: Selenium would otherwise try to download one.
+    return webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+
+
+def wait_until(driver, script, limit, what):
+    """Polls a JavaScript expression until it is truthy; fails after `limit` seconds. Returns the
+    value and the seconds it took."""
+    started = time.monotonic()
+    while True:
+        value = driver.execute_script("return " + script)
+        took = time.monotonic() - started
+        if value:
+            return value, took
+        if took > limit:
+            check(False, "%s within %.1f s" % (what, limit), value)
+        time.sleep(0.02)
+
+
+def frame(driver, number):
+    return driver.execute_script("return rendertrackerMonitor.frame(arguments[0])", number)
+
+
+def cell_color(driver, number, near_bottom=False):
+    """The colour the canvas shows for a frame's cell, as '#rrggbb' (its centre, or its bottom row
+    for a partly rendered frame)."""
+    return driver.execute_script("""
+        const cell = rendertrackerMonitor.frame(arguments[0]);
+        const y = arguments[1] ? cell.y + cell.size - 2 : cell.y + cell.size / 2;
+        const [r, g, b] = document.getElementById("grid").getContext("2d")
+            .getImageData(cell.x + cell.size / 2, y, 1, 1).data;
+        return "#" + [r, g, b].map((v) => v.toString(16).padStart(2, "0")).join("");
+    """, number, near_bottom)
+
+
+def row_texts(driver):
+    return driver.execute_script("""
+        return [...document.querySelectorAll("#projects tbody tr")].map((row) =>
+            Object.fromEntries([...row.cells].map((cell) => [cell.dataset.column, cell.textContent])));
+    """)
+
+
+def screenshot(driver, name):
+    path = os.path.join(SCREENSHOTS, name)
+    driver.save_screenshot(path)
+    with open(path, "rb") as image:
+        check(image.read(8) == b"\x89PNG\r\n\x1a\n", "screenshot " + path, path)
+
+
+def farm(project, frames, job, plan, generate_ifds=False):
+    """Starts a project and puts frames into states: plan maps frame -> (status, fraction)."""
+    tracker.startedRenderProject(project, frames, generate_ifds, job)
+    for number, (status, fraction) in plan.items():
+        if status in (GENERATING, IFD_READY):
+            tracker.startedGeneratingFrameIFD(project, number)
+            if status == IFD_READY:
+                tracker.endedGeneratingFrameIFD(project, number)
+        elif status == RENDERING:
+            tracker.startedFrameRender(project, number, str(int(job) + number), "/render/%s.%04d.exr" % (project, number))
+            tracker.setFrameRenderFraction(project, number, fraction)
+        elif status == DOWNLOADING:
+            tracker.setFrameDownloadFraction(project, number, fraction)
+        elif status == DONE:
+            tracker.startedFrameRender(project, number, str(int(job) + number), "/render/%s.%04d.exr" % (project, number))
+            tracker.setFrameRenderFraction(project, number, 1.0)
+        elif status == ERROR:
+            tracker.startedFrameRender(project, number, str(int(job) + number), "/render/%s.%04d.exr" % (project, number))
+            tracker.setFrameError(project, number, "mantra: Unable to open /textures/rock_%d.rat: no such file" % number)
+
+
+def projects_list():
+    farm("anna/fx_v012", list(range(1, 41)), "100", {**{n: (DONE, 1) for n in range(1, 31)}, 31: (ERROR, 0), 32: (RENDERING, 0.4)})
+    farm("bob/shot_v003", [1, 2, 3], "200", {n: (DONE, 1) for n in (1, 2, 3)})
+    farm("carl/crowd_v007", [1, 2], "300", {1: (ERROR, 0), 2: (DONE, 1)})
+    driver = browser()
+    try:
+        driver.get(URL + "/")
+        wait_until(driver, 'document.querySelectorAll("#projects tbody tr").length === 3', 5, "three projects listed")
+        rows = {row["name"]: row for row in row_texts(driver)}
+        check(rows["anna/fx_v012"]["state"] == "running" and rows["anna/fx_v012"]["done"] == "30 / 40"
+              and rows["anna/fx_v012"]["errors"] == "1" and rows["anna/fx_v012"]["job"] == "100",
+              "a running project's state, frames done, errors and job id", rows["anna/fx_v012"])
+        check(rows["bob/shot_v003"]["state"] == "done" and rows["carl/crowd_v007"]["state"] == "failed",
+              "finished projects are done and failed", rows)
+        widths = driver.execute_script("""
+            const bar = document.querySelector('tr[data-project="anna/fx_v012"] .bar');
+            return [...bar.children].map((segment) => segment.style.width);""")
+        check(widths[DONE] == "75%" and widths[ERROR] == "2.5%" and widths[RENDERING] == "2.5%" and widths[WAITING] == "20%",
+              "the bar is split by status in proportion", widths)
+        screenshot(driver, "monitor-projects.png")
+
+        driver.find_element("id", "filter").send_keys("crowd")
+        wait_until(driver, 'document.querySelectorAll("#projects tbody tr").length === 1', 2, "the filter leaves one project")
+        driver.find_element("id", "filter").clear()
+        driver.execute_script('document.getElementById("filter").dispatchEvent(new Event("input"))')
+        driver.find_element("id", "hide-finished").click()
+        wait_until(driver, 'document.querySelectorAll("#projects tbody tr").length === 1', 2, "hiding finished projects leaves the running one")
+        check([row["name"] for row in row_texts(driver)] == ["anna/fx_v012"], "the running project stays", row_texts(driver))
+        driver.find_element("id", "hide-finished").click()
+        driver.execute_script('const s = document.getElementById("sort"); s.value = "name"; s.dispatchEvent(new Event("input"))')
+        wait_until(driver, """[...document.querySelectorAll("#projects tbody tr")].map((r) => r.dataset.project).join()
+            === "anna/fx_v012,bob/shot_v003,carl/crowd_v007" """, 2, "all three back, sorted by name")
+    finally:
+        driver.quit()
+
+
+def project_view():
+    plan = {1: (DONE, 1), 2: (DONE, 1), 3: (RENDERING, 0.75), 4: (ERROR, 0), 5: (IFD_READY, 0), 6: (DOWNLOADING, 0.5)}
+    plan.update({n: (DONE, 1) for n in range(20, 120)})
+    farm("dina/env_v020", list(range(1, 301)), "400", plan, generate_ifds=True)
+    driver = browser()
+    try:
+        driver.get(URL + "/#project=" + urllib.parse.quote("dina/env_v020", safe=""))
+        wait_until(driver, "rendertrackerMonitor.frame(300) !== null", 5, "the grid holds all 300 frames")
+        colors = driver.execute_script("return rendertrackerMonitor.statusColors")
+        for number, status in [(1, DONE), (4, ERROR), (5, IFD_READY), (7, WAITING), (300, WAITING)]:
+            check(frame(driver, number)["status"] == status, "frame %d is status %d" % (number, status), frame(driver, number))
+            check(cell_color(driver, number) == colors[status], "frame %d's cell has its status colour" % number,
+                  (cell_color(driver, number), colors[status]))
+        check(abs(frame(driver, 3)["fraction"] - 0.75) < 1e-6 and cell_color(driver, 3, near_bottom=True) == colors[RENDERING],
+              "a frame rendering at 75% fills its cell from the bottom", (frame(driver, 3), cell_color(driver, 3, True)))
+        facts = driver.execute_script("""return Object.fromEntries([...document.querySelectorAll("#project-facts div")]
+            .map((d) => [d.dataset.fact, d.querySelector("dd").textContent]))""")
+        check(facts["Done"] == "102 / 300" and facts["Errors"] == "1" and facts["Job"] == "400" and facts["IFDs"] == "generated",
+              "the project's facts", facts)
+        screenshot(driver, "monitor-project.png")
+
+        # Click frame 4's cell: its log, job id, image path and error.
+        from selenium.webdriver.common.action_chains import ActionChains
+        canvas = driver.find_element("id", "grid")
+        cell = frame(driver, 4)
+        size = canvas.size
+        ActionChains(driver).move_to_element_with_offset(
+            canvas, cell["x"] + cell["size"] // 2 - size["width"] // 2, cell["y"] + cell["size"] // 2 - size["height"] // 2).click().perform()
+        log, _ = wait_until(driver, '!document.getElementById("frame-panel").hidden && document.getElementById("frame-log").textContent',
+                            3, "the frame panel shows the log")
+        expected = tracker.getFrameLog("dina/env_v020", 4)
+        check(log == "\n".join(expected) and "Error: mantra: Unable to open" in log, "the panel shows getFrameLog's lines", log)
+        details = driver.execute_script("""return Object.fromEntries([...document.querySelectorAll("#frame-facts div")]
+            .map((d) => [d.dataset.fact, d.querySelector("dd").textContent]))""")
+        check(driver.find_element("id", "frame-title").text == "Frame 4" and details["Job"] == "404"
+              and details["Image"] == "/render/dina/env_v020.0004.exr"
+              and details["Error"] == "mantra: Unable to open /textures/rock_4.rat: no such file",
+              "the panel shows the job id, image path and error", details)
+        screenshot(driver, "monitor-frame-log.png")
+    finally:
+        driver.quit()
+
+
+def live_updates():
+    farm("eve/lookdev_v001", list(range(1, 101)), "500", {n: (DONE, 1) for n in range(1, 99)})
+    driver = browser()
+    try:
+        driver.get(URL + "/#project=" + urllib.parse.quote("eve/lookdev_v001", safe=""))
+        wait_until(driver, 'document.getElementById("connection").dataset.state === "live" && rendertrackerMonitor.frame(100)',
+                   5, "the page is live with the project's frames")
+        resets = driver.execute_script("return rendertrackerMonitor.stats.resets")
+        tracker.startedFrameRender("eve/lookdev_v001", 99, "599", "/render/eve.0099.exr")
+        tracker.setFrameRenderFraction("eve/lookdev_v001", 99, 0.5)
+        _, took = wait_until(driver, "(f => f.status === 3 && f.fraction === 0.5)(rendertrackerMonitor.frame(99))", 2,
+                             "a frame's progress appears")
+        print("progress appeared after %.3f s" % took)
+        check(driver.execute_script("return rendertrackerMonitor.stats.resets") == resets,
+              "a change updates the grid without reloading it", resets)
+
+        # The project finishes: the page says so (and notifies, when opted in).
+        tracker.setFrameRenderFraction("eve/lookdev_v001", 99, 1.0)
+        tracker.setFrameRenderFraction("eve/lookdev_v001", 100, 1.0)
+        notice, took = wait_until(driver, 'document.getElementById("notice").textContent', 2, "the finish is announced")
+        check("eve/lookdev_v001 finished: 100 frames" in notice, "the notice names the finished project", notice)
+
+        # Back to the list: a project started meanwhile appears live.
+        driver.get(URL + "/#")
+        wait_until(driver, 'document.querySelector(\'tr[data-project="eve/lookdev_v001"]\')', 5, "the list")
+        tracker.startedRenderProject("fred/new_v001", [1, 2, 3], False, "600")
+        _, took = wait_until(driver, 'document.querySelector(\'tr[data-project="fred/new_v001"]\')', 2, "a new project appears")
+        print("new project appeared after %.3f s" % took)
+    finally:
+        driver.quit()
+
+
+class Proxy:
+    """A TCP proxy between the browser and the daemon that can drop every connection (a network
+    failure, a restarted load balancer); it keeps what clients sent, to see how they reconnect."""
+
+    def __init__(self, target_port):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.target_port = target_port
+        self.lock = threading.Lock()
+        self.sockets = []
+        self.sent = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            with self.lock:
+                self.sockets += [client, upstream]
+            threading.Thread(target=self._pipe, args=(client, upstream, True), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(upstream, client, False), daemon=True).start()
+
+    def _pipe(self, source, target, keep):
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                if keep:
+                    with self.lock:
+                        self.sent.append(data)
+                target.sendall(data)
+        except OSError:
+            pass
+        for end in (source, target):
+            try:
+                end.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def drop(self):
+        with self.lock:
+            sockets, self.sockets = self.sockets, []
+        for end in sockets:
+            try:
+                end.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            end.close()
+
+    def requests(self):
+        with self.lock:
+            return b"".join(self.sent).decode(errors="replace")
+
+
+def reconnect():
+    farm("gus/sim_v004", list(range(1, 51)), "700", {n: (DONE, 1) for n in range(1, 11)})
+    proxy = Proxy(PORT)
+    driver = browser()
+    try:
+        driver.get("http://127.0.0.1:%d/#project=%s" % (proxy.port, urllib.parse.quote("gus/sim_v004", safe="")))
+        wait_until(driver, 'document.getElementById("connection").dataset.state === "live" && rendertrackerMonitor.frame(50)',
+                   5, "the page is live through the proxy")
+        driver.execute_script("window.loadedOnce = 'yes'")  # gone if the page reloads
+        stats = driver.execute_script("return {...rendertrackerMonitor.stats, cursor: rendertrackerMonitor.cursor}")
+
+        proxy.drop()
+        wait_until(driver, 'document.getElementById("connection").dataset.state !== "live"', 3, "the page notices the drop")
+        # Changes while the page is disconnected.
+        tracker.setFrameRenderFraction("gus/sim_v004", 20, 1.0)
+        tracker.setFrameError("gus/sim_v004", 21, "simulation diverged")
+        _, took = wait_until(driver, "rendertrackerMonitor.frame(20).status === 5 && rendertrackerMonitor.frame(21).status === 6",
+                             4, "the changes made during the drop arrive after the reconnection")
+        print("changes arrived %.3f s after the drop was noticed" % took)
+        after = driver.execute_script("return {...rendertrackerMonitor.stats, loaded: window.loadedOnce}")
+        check(after["loaded"] == "yes", "the page did not reload", after)
+        check(after["resets"] == stats["resets"], "the grid was not reloaded: the stream resumed", (stats, after))
+        check("Last-Event-ID: %d" % stats["cursor"] in proxy.requests(),
+              "the browser reconnected with Last-Event-ID = the page's cursor (%d)" % stats["cursor"],
+              [line for line in proxy.requests().split("\r\n") if line.startswith(("GET /events", "Last-Event-ID"))])
+        check(driver.execute_script('return document.getElementById("connection").dataset.state') == "live",
+              "the page is live again", None)
+    finally:
+        driver.quit()
+        proxy.drop()
+
+
+run({
+    "projects_list": projects_list,
+    "project_view": project_view,
+    "live_updates": live_updates,
+    "reconnect": reconnect,
+})

@@ -1,0 +1,36 @@
+import Foundation
+@testable import RenderTrackerServer
+import Testing
+
+/// The live monitor page: its embedded files, and the page itself in headless Chromium
+/// (`Clients/monitor_page.py`, Selenium with Debian's chromium and chromium-driver).
+@Suite("The live monitor page")
+struct MonitorPageTests {
+    static let folder = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Sources/RenderTrackerServer/Monitor")
+
+    @Test("MonitorAssets.swift holds exactly the files in Monitor/ (run `make monitor-assets` after editing them)")
+    func embeddedFilesMatchSources() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path)
+            .filter { [".html", ".js", ".css"].contains(where: $0.hasSuffix) }.sorted()
+        #expect(MonitorAssets.files.map(\.name) == names, "run `make monitor-assets`")
+        for (name, text) in MonitorAssets.files {
+            let onDisk = try String(contentsOf: Self.folder.appendingPathComponent(name), encoding: .utf8)
+            #expect(text == onDisk, "\(name) differs from MonitorAssets.swift: run `make monitor-assets`")
+        }
+    }
+
+    @Test("every embedded file is served with a content type the browser runs", arguments: MonitorAssets.files.map(\.name))
+    func contentTypes(_ name: String) throws {
+        let asset = try #require(MonitorPage.assets[name])
+        #expect(asset.contentType.hasSuffix("; charset=utf-8") && !asset.contentType.hasPrefix("application/octet-stream"))
+    }
+
+    @Test(
+        "in headless Chromium: projects listed, frame cells and their states, live changes, reconnection",
+        .serialized, arguments: ["projects_list", "project_view", "live_updates", "reconnect"])
+    func inBrowser(_ scenario: String) async throws {
+        try await PythonScript.expectScenario("monitor_page.py", scenario)
+    }
+}
