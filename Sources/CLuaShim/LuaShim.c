@@ -344,6 +344,13 @@ rt_call_status rt_lua_call(
         if (message != NULL) rt_buffer_append(results, message, message_length);
     } else if (!request.found) {
         outcome = RT_CALL_NO_FUNCTION;
+    } else if (lua->deadline_ns != 0 && rt_monotonic_ns() > lua->deadline_ns) {
+        // The hook cannot stop a C function (a long pattern match); a call that overran inside
+        // one still failed its limit, even if it then returned.
+        outcome = RT_CALL_TIME_LIMIT;
+        results->length = 0;
+        const char *where = "inside a library function";
+        rt_buffer_append(results, where, strlen(where));
     }
     lua_settop(state, 0);
     lua->stop_reason = RT_CALL_OK;

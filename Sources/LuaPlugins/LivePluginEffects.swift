@@ -41,11 +41,14 @@ public final class LivePluginEffects: PluginEffects {
         case let .httpPost(plugin, url, body, headers):
             post(plugin: plugin, url: url, body: body, headers: headers)
         case let .exec(plugin, arguments, input):
-            // Process waits on a Dispatch thread, never on the caller's.
-            DispatchQueue.global().async { [self] in
+            // A thread of its own waits for the program: Dispatch's global threads are the ones
+            // Swift concurrency (and so every RPC) runs on, and a few blocked ones stall the daemon.
+            let thread = Thread { [self] in
                 run(plugin: plugin, arguments: arguments, input: input)
                 inFlight.subtract(1, ordering: .relaxed)
             }
+            thread.name = "rendertracker-plugin-exec"
+            thread.start()
         }
     }
 

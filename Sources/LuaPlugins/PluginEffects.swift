@@ -10,3 +10,8 @@ public enum PluginNotification: Sendable, Equatable {
 public protocol PluginEffects: Sendable {
     func send(_ notification: PluginNotification)
 }
+
+/// Drops every notification.
+struct DiscardedPluginEffects: PluginEffects {
+    func send(_ notification: PluginNotification) {}
+}

@@ -83,8 +83,8 @@ public final class PluginEngine: ProjectNameFormula, Sendable {
 
     /// Loads `files` into both states and smoke-tests the formula and the estimator.
     func load(_ files: [PluginFile]) throws(PluginLoadError) -> PluginGeneration {
-        let requestSet = try PluginSet(files: files, options: options, host: host)
         let hookSet = try PluginSet(files: files, options: options, host: host)
+        let requestSet = try PluginSet(files: files, options: options, host: host, quietWhileLoading: true)
         if let plugin = requestSet.formulaPlugin,
             case .failure(let failure) = requestSet.projectName(user: "artist", localHipPath: Self.sampleHipPath, limits: options.requestCallLimits)
         {
@@ -136,12 +136,11 @@ public final class PluginEngine: ProjectNameFormula, Sendable {
         return name ?? builtInFormula.projectName(user: user, localHipPath: localHipPath)
     }
 
-    /// True when a plugin estimator is in use: only then is a snapshot worth building.
-    public var hasEstimator: Bool {
-        current.withLock { generation in
-            guard let generation, let plugin = generation.requestSet.estimatorPlugin else { return false }
-            return !generation.isDisabled(plugin)
-        }
+    /// Whether a plugin estimator is in use (only then is a snapshot worth building), and whether
+    /// it wants every frame in it.
+    public var estimator: (inUse: Bool, wantsFrames: Bool) {
+        guard let generation, let plugin = generation.requestSet.estimatorPlugin, !generation.isDisabled(plugin) else { return (false, false) }
+        return (true, generation.requestSet.estimatorWantsFrames)
     }
 
     /// The plugin estimator's answer for a snapshot (see `ProjectSnapshot`), or `builtIn` when

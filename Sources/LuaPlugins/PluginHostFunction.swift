@@ -20,6 +20,14 @@ struct PluginHost: Sendable {
     var logger: Logger
     var environment: [String: String]
 
+    /// The same checks, with log lines and notifications dropped.
+    var quiet: PluginHost {
+        PluginHost(
+            effects: DiscardedPluginEffects(), clock: clock, logger: Logger(label: logger.label) { _ in SwiftLogNoOpLogHandler() },
+            environment: environment
+        )
+    }
+
     func call(_ id: Int32, _ arguments: [LuaValue]) -> Result<[LuaValue], LuaHostError> {
         guard let function = PluginHostFunction(rawValue: id), let plugin = arguments.first?.stringValue else {
             return .failure(LuaHostError(message: "unknown host function \(id)"))

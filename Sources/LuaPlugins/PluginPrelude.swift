@@ -73,10 +73,12 @@ local function json(value, depth)
   if kind == "number" then
     if value ~= value or value == math.huge or value == -math.huge then return "null" end
     if math.type(value) == "integer" then return tostring(value) end
-    return string.format("%.17g", value)
+    -- The shortest of 14 or 17 digits that reads back exactly: 0.1, not 0.10000000000000001.
+    local short = string.format("%.14g", value)
+    return tonumber(short) == value and short or string.format("%.17g", value)
   end
   if kind == "string" then
-    return '"' .. value:gsub('[%c"\\]', function(c) return json_escapes[c] or string.format("\\u%04x", c:byte()) end) .. '"'
+    return '"' .. value:gsub('[\0-\31"\\\127]', function(c) return json_escapes[c] or string.format("\\u%04x", c:byte()) end) .. '"'
   end
   if kind ~= "table" then error("tracker.json: cannot encode a " .. kind, 0) end
   local count = rawlen(value)
@@ -116,9 +118,11 @@ local function sandbox(name, settings)
     check_function("tracker.set_name_formula", fn)
     plugin.formula = fn
   end
-  function tracker.set_estimator(fn)
+  function tracker.set_estimator(fn, options)
     check_function("tracker.set_estimator", fn)
+    if options ~= nil and type(options) ~= "table" then error("tracker.set_estimator: options must be a table, got " .. type(options), 2) end
     plugin.estimator = fn
+    plugin.estimator_wants_frames = options ~= nil and options.frames == true
   end
   function tracker.log(level, message) return host(HOST_LOG, name, level, message) end
   function tracker.http_post(url, body, headers) return host(HOST_HTTP_POST, name, url, body, headers) end
@@ -154,7 +158,7 @@ function load_plugin(name, code, settings)
   plugins[name] = plugin
   if plugin.formula then formula_owner = plugin end
   if plugin.estimator then estimator_owner = plugin end
-  return plugin.formula ~= nil, plugin.estimator ~= nil, plugin.hook_names
+  return plugin.formula ~= nil, plugin.estimator ~= nil, plugin.hook_names, plugin.estimator_wants_frames == true
 end
 
 function run_formula(user, hip_path)

@@ -1,9 +1,13 @@
+import RenderTracker
+
 /// What one plugin registered when it loaded.
 public struct PluginRegistration: Sendable, Equatable {
     public var name: String
     public var setsNameFormula: Bool
     public var setsEstimator: Bool
     public var events: [String]
+    /// The estimator asked for every frame (`tracker.set_estimator(fn, {frames = true})`).
+    public var estimatorWantsFrames = false
 }
 
 /// A plugin that did not load: which file and why (`file.lua:12: ...`).
@@ -21,13 +25,23 @@ final class PluginSet {
     /// The plugin whose formula (estimator) is in use: the last to set one, in name order.
     let formulaPlugin: String?
     let estimatorPlugin: String?
+    /// Whether the estimator in use reads `frames`: only then is every frame put in its snapshot.
+    let estimatorWantsFrames: Bool
 
-    init(files: [PluginFile], options: PluginOptions, host: PluginHost) throws(PluginLoadError) {
+    /// - Parameter quietWhileLoading: drop the log lines and notifications of the plugins' top
+    ///   level (arguments are still checked): for the second state of the same folder, whose
+    ///   top level already ran, loudly, in the first.
+    init(files: [PluginFile], options: PluginOptions, host: PluginHost, quietWhileLoading: Bool = false) throws(PluginLoadError) {
+        let loading = LoadingPhase()
+        let loadingHost = quietWhileLoading ? host.quiet : host
         do {
-            state = try LuaState(memoryLimit: options.memoryLimitBytes, prelude: PluginPrelude.text, host: host.call)
+            state = try LuaState(memoryLimit: options.memoryLimitBytes, prelude: PluginPrelude.text) { id, arguments in
+                (loading.isLoading ? loadingHost : host).call(id, arguments)
+            }
         } catch {
             throw PluginLoadError(plugin: "(prelude)", failure: error)
         }
+        defer { loading.isLoading = false }
         var registrations: [PluginRegistration] = []
         for file in files {
             let settings = LuaValue.table(Dictionary(uniqueKeysWithValues: file.settings.map { (LuaValue.string($0.key), LuaValue.string($0.value)) }))
@@ -40,13 +54,14 @@ final class PluginSet {
                 let events = (values.count > 2 ? values[2].arrayElements : nil)?.compactMap(\.stringValue) ?? []
                 registrations.append(PluginRegistration(
                     name: file.name, setsNameFormula: values.first == .bool(true), setsEstimator: values.count > 1 && values[1] == .bool(true),
-                    events: events
+                    events: events, estimatorWantsFrames: values.count > 3 && values[3] == .bool(true)
                 ))
             }
         }
         self.registrations = registrations
         formulaPlugin = registrations.last(where: \.setsNameFormula)?.name
         estimatorPlugin = registrations.last(where: \.setsEstimator)?.name
+        estimatorWantsFrames = registrations.last(where: \.setsEstimator)?.estimatorWantsFrames ?? false
     }
 
     func projectName(user: String, localHipPath: String, limits: LuaCallLimits) -> Result<String, LuaCallFailure> {
@@ -54,7 +69,13 @@ final class PluginSet {
             guard let name = values.first?.stringValue, !name.isEmpty else {
                 return .failure(.error("the name formula must return a non-empty string, got \(values.first.map(describe) ?? "nothing")"))
             }
-            return .success(name)
+            guard name.utf8.count <= ProjectNameRules.maximumBytes else {
+                return .failure(.error("the name formula returned \(name.utf8.count) bytes; project names are limited to \(ProjectNameRules.maximumBytes)"))
+            }
+            guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                return .failure(.error("the name formula returned a name with a control character (a newline?): \(describe(.string(name)))"))
+            }
+            return .success(ProjectNameRules.quotesReplaced(name))
         }
     }
 
@@ -74,6 +95,11 @@ final class PluginSet {
     func runHooks(plugin: String, event: PluginEvent, limits: LuaCallLimits) -> Result<Void, LuaCallFailure> {
         state.call("run_hooks", [.string(plugin), .string(event.name.rawValue), event.payload], limits: limits).map { _ in () }
     }
+}
+
+/// Whether a set's plugins are still loading; read by its host function, on the set's own thread.
+private final class LoadingPhase {
+    var isLoading = true
 }
 
 private func describe(_ value: LuaValue) -> String {

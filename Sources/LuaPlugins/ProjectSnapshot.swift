@@ -3,12 +3,14 @@ public import RenderTracker
 /// The read-only copy of a project an estimator gets, built under the tracker's lock and handed
 /// to Lua after it is released.
 public enum ProjectSnapshot {
-    public static func luaValue(of project: Project, now: Timestamp, builtInSecondsLeft: Double?, frameLimit: Int) -> LuaValue {
+    /// - Parameter allFrames: put every frame in `frames` (up to `frameLimit` frames): costly, so
+    ///   only for estimators that ask for it.
+    public static func luaValue(of project: Project, now: Timestamp, builtInSecondsLeft: Double?, allFrames: Bool, frameLimit: Int) -> LuaValue {
         var counts: [LuaValue: LuaValue] = [:]
         for status in FrameStatus.allCases {
             counts[.string(status.name)] = .integer(Int64(project.statusCounts[status]))
         }
-        let allFrames = project.frameCount <= frameLimit
+        let allFrames = allFrames && project.frameCount <= frameLimit
         return .record([
             "name": .string(project.name),
             "job_id": .string(project.jobID),
@@ -22,6 +24,7 @@ public enum ProjectSnapshot {
             "rendering_peak": .integer(Int64(project.peakRendering)),
             "recent_render_seconds": .array(project.renderDurations.values.map(LuaValue.number)),
             "recent_download_seconds": .array(project.downloadDurations.values.map(LuaValue.number)),
+            "recent_completions": .array(project.completionTimes.values.sorted().map(LuaValue.number)),
             "frames_in_flight": .array(project.framesInFlight.map { luaValue(of: $0) }),
             "all_frames": .bool(allFrames),
             "frames": allFrames ? .array(project.framesInOrder.map { luaValue(of: $0) }) : .null,

@@ -16,12 +16,17 @@ public struct BuiltInProjectNameFormula: ProjectNameFormula {
             base = String(base.dropLast(fileExtension.count))
             break
         }
-        return "\(user)/\(base)".replacingQuotes()
+        return ProjectNameRules.quotesReplaced("\(user)/\(base)")
     }
 }
 
-extension String {
-    fileprivate func replacingQuotes() -> String {
-        contains("\"") ? String(map { $0 == "\"" ? "'" : $0 }) : self
+/// What every project name follows, whichever formula made it.
+public enum ProjectNameRules {
+    /// Longer names are refused: they would only ever come from a bug.
+    public static let maximumBytes = 4096
+
+    /// `"` becomes `'`: project names travel through a quoted command line to mantra's tile callback.
+    public static func quotesReplaced(_ name: String) -> String {
+        name.contains("\"") ? String(name.map { $0 == "\"" ? "'" : $0 }) : name
     }
 }

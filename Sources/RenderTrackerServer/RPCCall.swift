@@ -1,3 +1,4 @@
+import RenderTracker
 public import XMLRPC
 
 /// One call being served: the method, its positional parameters, and typed access to them that
@@ -15,7 +16,7 @@ public struct RPCCall: Sendable {
 
     /// Longest project name accepted, in UTF-8 bytes. Names are keys: unlike messages they cannot be
     /// clipped without merging different projects, so a longer one is refused.
-    public static let maxProjectNameBytes = 4096
+    public static let maxProjectNameBytes = ProjectNameRules.maximumBytes
 
     /// A project name: a string of at most `maxProjectNameBytes`.
     public func project(_ index: Int) throws(RPCFault) -> String {

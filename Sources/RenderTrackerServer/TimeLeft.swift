@@ -13,28 +13,29 @@ public struct TimeLeft: Sendable {
     }
 
     public func secondsLeft(for name: String, in tracker: SharedTracker) -> Double? {
-        guard let plugins, plugins.hasEstimator else { return tracker.read { $0.estimatedSecondsLeft(for: name) } }
+        guard let plugins, case let estimator = plugins.estimator, estimator.inUse else { return tracker.read { $0.estimatedSecondsLeft(for: name) } }
         let taken = tracker.read { tracker -> (builtIn: Double?, snapshot: LuaValue?) in
             let builtIn = tracker.estimatedSecondsLeft(for: name)
-            return (builtIn, snapshot(of: name, in: tracker, builtIn: builtIn, plugins: plugins))
+            return (builtIn, snapshot(of: name, in: tracker, builtIn: builtIn, allFrames: estimator.wantsFrames, plugins: plugins))
         }
         guard let snapshot = taken.snapshot else { return taken.builtIn }
         return plugins.secondsLeft(snapshot: snapshot, builtIn: taken.builtIn)
     }
 
     public func summary(of name: String, in tracker: SharedTracker) -> ProjectSummary? {
-        guard let plugins, plugins.hasEstimator else { return tracker.read { $0.summary(of: name) } }
+        guard let plugins, case let estimator = plugins.estimator, estimator.inUse else { return tracker.read { $0.summary(of: name) } }
         let taken = tracker.read { tracker -> (summary: ProjectSummary?, snapshot: LuaValue?) in
             guard let summary = tracker.summary(of: name) else { return (nil, nil) }
-            return (summary, snapshot(of: name, in: tracker, builtIn: summary.secondsLeft, plugins: plugins))
+            return (summary, snapshot(of: name, in: tracker, builtIn: summary.secondsLeft, allFrames: estimator.wantsFrames, plugins: plugins))
         }
         guard var summary = taken.summary, let snapshot = taken.snapshot else { return taken.summary }
         summary.secondsLeft = plugins.secondsLeft(snapshot: snapshot, builtIn: summary.secondsLeft)
         return summary
     }
 
-    private func snapshot(of name: String, in tracker: Tracker, builtIn: Double?, plugins: PluginEngine) -> LuaValue? {
+    private func snapshot(of name: String, in tracker: Tracker, builtIn: Double?, allFrames: Bool, plugins: PluginEngine) -> LuaValue? {
         guard let project = tracker.project(named: name), project.state == .running else { return nil }
-        return ProjectSnapshot.luaValue(of: project, now: tracker.clock.now(), builtInSecondsLeft: builtIn, frameLimit: plugins.options.snapshotFrameLimit)
+        return ProjectSnapshot.luaValue(
+            of: project, now: tracker.clock.now(), builtInSecondsLeft: builtIn, allFrames: allFrames, frameLimit: plugins.options.snapshotFrameLimit)
     }
 }

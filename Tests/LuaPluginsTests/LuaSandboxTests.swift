@@ -202,13 +202,15 @@ import Testing
     }
 
     @Test func trackerJSONWritesWhatAJSONParserReads() throws {
-        let (_, result) = try formula(#"""
+        let (plugins, _) = try formula(#"""
             return tracker.json({
               text = 'say "hi"\n\tback\\slash \1 é', count = 3, ratio = 0.25, ok = true, none = nil,
-              list = {1, 'two', {three = 3}}, empty = {},
+              list = {1, 'two', {three = 3}}, empty = {}, tenth = 0.1,
             })
             """#)
-        let text = try result.get()
+        // Straight from Lua: a formula's answer would have its quotes replaced by the name rules.
+        let answer = plugins.state.call("run_formula", [.string("ana"), .string("x")], limits: LuaCallLimits())
+        let text = try #require(try answer.get().first?.stringValue)
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         #expect(parsed["text"] as? String == "say \"hi\"\n\tback\\slash \u{1} é")
         #expect(parsed["count"] as? Int == 3)
@@ -216,8 +218,33 @@ import Testing
         #expect(parsed["ok"] as? Bool == true)
         #expect((parsed["list"] as? [Any])?.count == 3)
         #expect((parsed["empty"] as? [Any])?.isEmpty == true)
+        #expect(text.contains(#""tenth":0.1,"#), "the shortest exact digits: \(text)")
         #expect(text.hasPrefix(#"{"count":3,"empty":[],"list":[1,"two",{"three":3}],"ok":true"#), "keys sorted: \(text)")
         let (_, refused) = try formula("return tracker.json({[{}] = 1})")
         #expect((try? refused.get()) == nil)
+    }
+
+    @Test func aCallThatOverrunsInsideALibraryFunctionStillFailsItsTimeLimit() throws {
+        // `.-y` on 10,000 x's with no y: a quadratic search inside string.find, where the
+        // instruction hook never runs.
+        let (_, result) = try formula("string.rep('x', 10000):find('.-y')\nreturn 'late'", limits: LuaCallLimits(instructions: .max, seconds: 0.005))
+        #expect(result == .failure(.timeLimit(seconds: 0.005, location: "inside a library function")))
+    }
+
+    @Test func formulaNamesFollowTheProjectNameRules() throws {
+        let (_, quoted) = try formula(#"return 'shot "A"'"#)
+        #expect(quoted == .success("shot 'A'"))
+        let (_, newline) = try formula(#"return 'two\nlines'"#)
+        guard case .failure(.error(let message)) = newline else {
+            Issue.record("a newline must be refused, got \(newline)")
+            return
+        }
+        #expect(message.contains("control character"))
+        let (_, long) = try formula("return string.rep('n', 5000)")
+        guard case .failure(.error(let tooLong)) = long else {
+            Issue.record("5000 bytes must be refused, got \(long)")
+            return
+        }
+        #expect(tooLong.contains("returned 5000 bytes; project names are limited to 4096"))
     }
 }

@@ -649,7 +649,7 @@ private struct Farm {
     func snapshot(_ project: String) -> LuaValue {
         ProjectSnapshot.luaValue(
             of: tracker.project(named: project)!, now: tracker.clock.now(), builtInSecondsLeft: tracker.estimatedSecondsLeft(for: project),
-            frameLimit: plugins.engine.options.snapshotFrameLimit
+            allFrames: plugins.engine.estimator.wantsFrames, frameLimit: plugins.engine.options.snapshotFrameLimit
         )
     }
 

@@ -60,6 +60,15 @@ import XMLRPC
         }
     }
 
+    @Test(arguments: [("", 0.0), (", {frames = true}", 3.0)])
+    func everyFrameReachesOnlyEstimatorsThatAskForIt(options: String, frames: Double) async throws {
+        let plugins = try folder(["estimate.lua": "tracker.set_estimator(function(p) return p.frames and #p.frames or 0 end\(options))"])
+        try await RunningServer.with(configuration: configuration(plugins)) { server in
+            _ = try await server.result("startedRenderProject", .string("p"), .array([.int(1), .int(2), .int(3)]), .bool(false), .string("9"))
+            #expect(try await server.result("getEstimatedRenderSecondsLeft", .string("p")) == .double(frames))
+        }
+    }
+
     @Test func aWebhookPluginDeliversToAnHTTPServer() async throws {
         try await WebhookReceiver.with { receiver in
             let plugins = try folder(["notify.lua": """
@@ -93,7 +102,8 @@ import XMLRPC
             _ = try await server.result("startedRenderProject", .string("shot"), .array([.int(7)]), .bool(false), .string("5"))
             _ = try await server.result("setFrameError", .string("shot"), .int(7), .string("out of licences"))
             var written: String?
-            for _ in 0..<200 where written == nil {
+            // The shell creates the file before cat writes to it: wait for the whole text.
+            for _ in 0..<200 where written != "shot frame 7: out of licences" {
                 try await Task.sleep(for: .milliseconds(50))
                 written = try? String(contentsOfFile: output, encoding: .utf8)
             }
