@@ -77,7 +77,11 @@ final class LuaState {
 
     /// Calls the prelude's global function `name`.
     func call(_ name: String, _ arguments: [LuaValue], limits: LuaCallLimits) -> Result<[LuaValue], LuaCallFailure> {
-        let encoded = LuaValueCodec.encode(arguments)
+        call(name, encodedArguments: LuaValueCodec.encode(arguments), limits: limits)
+    }
+
+    /// Calls the prelude's global function `name` with arguments already encoded, one after another.
+    func call(_ name: String, encodedArguments encoded: [UInt8], limits: LuaCallLimits) -> Result<[LuaValue], LuaCallFailure> {
         var results = rt_buffer()
         defer { rt_buffer_free(&results) }
         // Clamped to a year so any configured limit converts to nanoseconds without overflow.

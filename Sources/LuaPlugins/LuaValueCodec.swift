@@ -1,48 +1,16 @@
 /// The byte encoding values cross the C boundary in (see CLuaShim.h): Swift never touches the Lua
 /// stack, so a Lua error can never unwind through a Swift frame.
 enum LuaValueCodec {
-    private enum Tag: UInt8 {
+    fileprivate enum Tag: UInt8 {
         case null, falseValue, trueValue, integer, number, string, table, opaque
     }
 
     static func encode(_ values: [LuaValue]) -> [UInt8] {
-        var bytes: [UInt8] = []
+        var encoder = LuaEncoder()
         for value in values {
-            append(value, to: &bytes)
+            encoder.value(value)
         }
-        return bytes
-    }
-
-    private static func append(_ value: LuaValue, to bytes: inout [UInt8]) {
-        switch value {
-        case .null:
-            bytes.append(Tag.null.rawValue)
-        case .bool(let bool):
-            bytes.append(bool ? Tag.trueValue.rawValue : Tag.falseValue.rawValue)
-        case .integer(let integer):
-            bytes.append(Tag.integer.rawValue)
-            withUnsafeBytes(of: integer) { bytes.append(contentsOf: $0) }
-        case .number(let number):
-            bytes.append(Tag.number.rawValue)
-            withUnsafeBytes(of: number) { bytes.append(contentsOf: $0) }
-        case .string(let string):
-            appendCounted(.string, Array(string.utf8), to: &bytes)
-        case .opaque(let typeName):
-            appendCounted(.opaque, Array(typeName.utf8), to: &bytes)
-        case .table(let table):
-            bytes.append(Tag.table.rawValue)
-            withUnsafeBytes(of: UInt32(table.count)) { bytes.append(contentsOf: $0) }
-            for (key, element) in table {
-                append(key, to: &bytes)
-                append(element, to: &bytes)
-            }
-        }
-    }
-
-    private static func appendCounted(_ tag: Tag, _ content: [UInt8], to bytes: inout [UInt8]) {
-        bytes.append(tag.rawValue)
-        withUnsafeBytes(of: UInt32(content.count)) { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: content)
+        return encoder.bytes
     }
 
     struct Malformed: Error {}
@@ -97,5 +65,87 @@ enum LuaValueCodec {
                 return .table(table)
             }
         }
+    }
+}
+
+/// Writes values in the boundary's encoding. Tables can be written field by field, straight from
+/// Swift data, without building `LuaValue`s first: how the estimator's snapshot, made on every
+/// question, stays cheap.
+public struct LuaEncoder: Sendable {
+    public private(set) var bytes: [UInt8] = []
+    /// For each table being written: where its pair count goes, and the count so far.
+    private var open: [(countAt: Int, count: UInt32)] = []
+
+    public init() {
+        bytes.reserveCapacity(1024)
+    }
+
+    public mutating func value(_ value: LuaValue) {
+        switch value {
+        case .null:
+            bytes.append(LuaValueCodec.Tag.null.rawValue)
+        case .bool(let bool):
+            bytes.append(bool ? LuaValueCodec.Tag.trueValue.rawValue : LuaValueCodec.Tag.falseValue.rawValue)
+        case .integer(let integer):
+            bytes.append(LuaValueCodec.Tag.integer.rawValue)
+            withUnsafeBytes(of: integer) { bytes.append(contentsOf: $0) }
+        case .number(let number):
+            bytes.append(LuaValueCodec.Tag.number.rawValue)
+            withUnsafeBytes(of: number) { bytes.append(contentsOf: $0) }
+        case .string(let string):
+            counted(.string, string)
+        case .opaque(let typeName):
+            counted(.opaque, typeName)
+        case .table(let table):
+            beginTable()
+            for (key, element) in table {
+                self.value(key)
+                self.value(element)
+            }
+            open[open.count - 1].count = UInt32(table.count)
+            endTable()
+        }
+    }
+
+    /// Starts a table; write its pairs with `field`, `key` or `element`, then `endTable()`.
+    public mutating func beginTable() {
+        bytes.append(LuaValueCodec.Tag.table.rawValue)
+        open.append((bytes.count, 0))
+        withUnsafeBytes(of: UInt32(0)) { bytes.append(contentsOf: $0) }
+    }
+
+    public mutating func endTable() {
+        let table = open.removeLast()
+        withUnsafeBytes(of: table.count) { count in
+            for (offset, byte) in count.enumerated() {
+                bytes[table.countAt + offset] = byte
+            }
+        }
+    }
+
+    /// `table[name] = value`; nil fields are left out, as in Lua.
+    public mutating func field(_ name: String, _ value: LuaValue) {
+        guard value != .null else { return }
+        key(name)
+        self.value(value)
+    }
+
+    /// Writes the key `name`; the caller writes its value next (a nested table, say).
+    public mutating func key(_ name: String) {
+        open[open.count - 1].count += 1
+        counted(.string, name)
+    }
+
+    /// Writes the next sequence key (1, 2, ...); the caller writes its value next.
+    public mutating func nextElement() {
+        open[open.count - 1].count += 1
+        value(.integer(Int64(open[open.count - 1].count)))
+    }
+
+    private mutating func counted(_ tag: LuaValueCodec.Tag, _ string: String) {
+        bytes.append(tag.rawValue)
+        let utf8 = string.utf8
+        withUnsafeBytes(of: UInt32(utf8.count)) { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: utf8)
     }
 }

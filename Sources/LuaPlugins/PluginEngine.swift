@@ -101,7 +101,7 @@ public final class PluginEngine: ProjectNameFormula, Sendable {
     static let sampleHipPath = "/studio/shows/demo/shots/sh010/work/artist/demo_sh010_lighting_v003.hip"
 
     /// A project 40 frames into 100, with four rendering: what an estimator is smoke-tested on.
-    public static let sampleProject: LuaValue = {
+    public static let sampleProject: LuaEncoder = {
         let inFlight = (41...44).map { number in
             LuaValue.record([
                 "number": .integer(Int64(number)), "status": .string("Rendering"), "fraction": .number(0.5),
@@ -109,7 +109,8 @@ public final class PluginEngine: ProjectNameFormula, Sendable {
                 "started": .number(1_000_060), "last_progress": .number(1_000_090),
             ])
         }
-        return .record([
+        var sample = LuaEncoder()
+        sample.value(.record([
             "name": .string("artist/demo_sh010_lighting_v003"), "job_id": .string("1234"), "state": .string("running"),
             "frame_count": .integer(100),
             "counts": .record([
@@ -118,8 +119,10 @@ public final class PluginEngine: ProjectNameFormula, Sendable {
             ]),
             "started": .number(1_000_000), "now": .number(1_000_100), "elapsed": .number(100), "builtin": .number(150),
             "rendering_peak": .integer(4), "recent_render_seconds": .array([.number(10), .number(12), .number(9)]),
-            "recent_download_seconds": .array([]), "frames_in_flight": .array(inFlight), "all_frames": .bool(false),
-        ])
+            "recent_download_seconds": .array([]), "recent_completions": .array([.number(1_000_070), .number(1_000_085), .number(1_000_095)]),
+            "frames_in_flight": .array(inFlight), "all_frames": .bool(false),
+        ]))
+        return sample
     }()
 
     public var registrations: [PluginRegistration] { current.withLock { $0?.registrations ?? [] } }
@@ -145,7 +148,7 @@ public final class PluginEngine: ProjectNameFormula, Sendable {
 
     /// The plugin estimator's answer for a snapshot (see `ProjectSnapshot`), or `builtIn` when
     /// there is none or it failed.
-    public func secondsLeft(snapshot: LuaValue, builtIn: Double?) -> Double? {
+    public func secondsLeft(snapshot: LuaEncoder, builtIn: Double?) -> Double? {
         let answer = onRequestState(\.estimatorPlugin, "estimator") { plugins in
             plugins.secondsLeft(project: snapshot, limits: options.requestCallLimits)
         }

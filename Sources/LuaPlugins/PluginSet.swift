@@ -79,8 +79,8 @@ final class PluginSet {
         }
     }
 
-    func secondsLeft(project: LuaValue, limits: LuaCallLimits) -> Result<Double?, LuaCallFailure> {
-        state.call("run_estimator", [project], limits: limits).flatMap { values in
+    func secondsLeft(project: LuaEncoder, limits: LuaCallLimits) -> Result<Double?, LuaCallFailure> {
+        state.call("run_estimator", encodedArguments: project.bytes, limits: limits).flatMap { values in
             switch values.first ?? .null {
             case .null: return .success(nil)
             case let value:

@@ -14,7 +14,7 @@ public struct TimeLeft: Sendable {
 
     public func secondsLeft(for name: String, in tracker: SharedTracker) -> Double? {
         guard let plugins, case let estimator = plugins.estimator, estimator.inUse else { return tracker.read { $0.estimatedSecondsLeft(for: name) } }
-        let taken = tracker.read { tracker -> (builtIn: Double?, snapshot: LuaValue?) in
+        let taken = tracker.read { tracker -> (builtIn: Double?, snapshot: LuaEncoder?) in
             let builtIn = tracker.estimatedSecondsLeft(for: name)
             return (builtIn, snapshot(of: name, in: tracker, builtIn: builtIn, allFrames: estimator.wantsFrames, plugins: plugins))
         }
@@ -24,7 +24,7 @@ public struct TimeLeft: Sendable {
 
     public func summary(of name: String, in tracker: SharedTracker) -> ProjectSummary? {
         guard let plugins, case let estimator = plugins.estimator, estimator.inUse else { return tracker.read { $0.summary(of: name) } }
-        let taken = tracker.read { tracker -> (summary: ProjectSummary?, snapshot: LuaValue?) in
+        let taken = tracker.read { tracker -> (summary: ProjectSummary?, snapshot: LuaEncoder?) in
             guard let summary = tracker.summary(of: name) else { return (nil, nil) }
             return (summary, snapshot(of: name, in: tracker, builtIn: summary.secondsLeft, allFrames: estimator.wantsFrames, plugins: plugins))
         }
@@ -33,9 +33,9 @@ public struct TimeLeft: Sendable {
         return summary
     }
 
-    private func snapshot(of name: String, in tracker: Tracker, builtIn: Double?, allFrames: Bool, plugins: PluginEngine) -> LuaValue? {
+    private func snapshot(of name: String, in tracker: Tracker, builtIn: Double?, allFrames: Bool, plugins: PluginEngine) -> LuaEncoder? {
         guard let project = tracker.project(named: name), project.state == .running else { return nil }
-        return ProjectSnapshot.luaValue(
+        return ProjectSnapshot.encoded(
             of: project, now: tracker.clock.now(), builtInSecondsLeft: builtIn, allFrames: allFrames, frameLimit: plugins.options.snapshotFrameLimit)
     }
 }

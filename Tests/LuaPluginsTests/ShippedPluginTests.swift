@@ -412,7 +412,7 @@ import Testing
             let answer = try #require(try plugins.estimate(snapshot))
             #expect(abs(answer - expected) < 1e-6, "builtin_weight \(weight): \(answer)")
             // The daemon's path gives the same answer.
-            #expect(plugins.engine.secondsLeft(snapshot: snapshot, builtIn: snapshot["builtin"].doubleValue) == answer)
+            #expect(plugins.engine.secondsLeft(snapshot: snapshot.encoded, builtIn: snapshot["builtin"].doubleValue) == answer)
         }
     }
 
@@ -589,7 +589,7 @@ private struct ShippedPlugins {
     /// told otherwise.
     func estimate(_ snapshot: LuaValue, limits: LuaCallLimits? = nil) throws -> Double? {
         let requestSet = try #require(engine.generation?.requestSet)
-        return try requestSet.secondsLeft(project: snapshot, limits: limits ?? engine.options.requestCallLimits).get()
+        return try requestSet.secondsLeft(project: snapshot.encoded, limits: limits ?? engine.options.requestCallLimits).get()
     }
 
     func hooksRan() async throws {
@@ -647,10 +647,12 @@ private struct Farm {
 
     /// The estimator's input, built as the daemon builds it for a time-left answer.
     func snapshot(_ project: String) -> LuaValue {
-        ProjectSnapshot.luaValue(
+        let encoded = ProjectSnapshot.encoded(
             of: tracker.project(named: project)!, now: tracker.clock.now(), builtInSecondsLeft: tracker.estimatedSecondsLeft(for: project),
             allFrames: plugins.engine.estimator.wantsFrames, frameLimit: plugins.engine.options.snapshotFrameLimit
         )
+        // Read back, so tests can look into it.
+        return encoded.bytes.withUnsafeBytes { (try? LuaValueCodec.decode($0))?.first } ?? .null
     }
 
     static let awkwardError = "mantra: can't open \"C:\\tex\\wall.rat\"\n\tat line 2\u{1} — café 🎬 @everyone"
@@ -828,4 +830,13 @@ private struct RecordingLogHandler: LogHandler {
 
 extension Logger {
     fileprivate static let quiet = Logger(label: "shipped-plugins") { _ in SwiftLogNoOpLogHandler() }
+}
+
+extension LuaValue {
+    /// The value in the boundary's encoding, as the estimator receives its snapshot.
+    fileprivate var encoded: LuaEncoder {
+        var encoder = LuaEncoder()
+        encoder.value(self)
+        return encoder
+    }
 }
