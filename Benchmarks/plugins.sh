@@ -6,12 +6,15 @@ set -euo pipefail
 source "$(dirname "$0")/daemon.sh"
 runs=${1:-3}
 other=$((port + 1))
-"$binary" serve --host 127.0.0.1 --port "$other" --log-level error --plugins Benchmarks/plugins/cost & plugin_daemon=$!
-start_daemon
+# Both daemons on one core and the client on the other, so the two answer under the same conditions.
+taskset -c 1 "$binary" serve --host 127.0.0.1 --port "$other" --log-level error --plugins Benchmarks/plugins/cost & plugin_daemon=$!
+taskset -c 1 "$binary" serve --host 127.0.0.1 --port "$port" --log-level error & daemon=$!
 trap 'kill $daemon $plugin_daemon 2>/dev/null || true' EXIT
 sleep 1
 echo "== Lua call cost"
-python3 Benchmarks/plugin-cost.py "http://127.0.0.1:$port/RPC2" "http://127.0.0.1:$other/RPC2"
+for round in 1 2 3; do
+  taskset -c 0 python3 Benchmarks/plugin-cost.py "http://127.0.0.1:$port/RPC2" "http://127.0.0.1:$other/RPC2"
+done
 kill $plugin_daemon; wait $plugin_daemon 2>/dev/null || true
 
 echo "== throughput, hooks that spin to their time limit or run sleep, against no plugins"
