@@ -55,13 +55,7 @@ Example eta-throughput.conf:
     builtin_weight = 0.3
 ]]
 
-local settings = tracker.settings
-
-local function setting(key, default)
-  local value = settings[key]
-  if value == nil or value == "" then return default end
-  return value
-end
+local setting = tracker.setting
 
 local MIN_SAMPLES = math.tointeger(tonumber(setting("min_samples", "3")))
 if not MIN_SAMPLES or MIN_SAMPLES < 1 then

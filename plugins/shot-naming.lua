@@ -49,13 +49,7 @@ become `_`), are never empty, and are cut to 255 bytes (at a character
 boundary; the tracker refuses names over 4096 bytes).
 ]]
 
-local settings = tracker.settings
-
-local function setting(key, default)
-  local value = settings[key]
-  if value == nil or value == "" then return default end
-  return value
-end
+local setting = tracker.setting
 
 local function bool_setting(key, default)
   local value = setting(key)

@@ -41,11 +41,7 @@ escaped, keys sorted), never by pasting strings together.
 
 local settings = tracker.settings
 
-local function setting(key, default)
-  local value = settings[key]
-  if value == nil or value == "" then return default end
-  return value
-end
+local setting = tracker.setting
 
 local URL = setting("url")
 local FORMAT = setting("format", "auto"):lower()
@@ -60,13 +56,7 @@ local EVERY_SECONDS = EVERY_MINUTES * 60
 
 -- The alert ----------------------------------------------------------------------------------
 
--- At most `limit` bytes of `text`, never cutting a UTF-8 character in two, with "…" when cut.
-local function clip(text, limit)
-  if #text <= limit then return text end
-  local cut = limit - 3
-  while cut > 0 and (text:byte(cut + 1) or 0) & 0xC0 == 0x80 do cut = cut - 1 end
-  return text:sub(1, cut) .. "…"
-end
+local clip = tracker.clip
 
 local function minutes(seconds)
   return math.floor((seconds or 0) / 60 + 0.5)

@@ -54,13 +54,7 @@ Bodies are written with tracker.json (the daemon's JSON encoder: strings
 escaped, keys sorted), never by pasting strings together.
 ]]
 
-local settings = tracker.settings
-
-local function setting(key, default)
-  local value = settings[key]
-  if value == nil or value == "" then return default end
-  return value
-end
+local setting = tracker.setting
 
 local URL = setting("url")
 local FORMAT = setting("format", "auto"):lower()
@@ -83,28 +77,13 @@ end
 
 -- Text ---------------------------------------------------------------------------------------
 
--- At most `limit` bytes of `text`, never cutting a UTF-8 character in two, with "…" when cut.
-local function clip(text, limit)
-  if #text <= limit then return text end
-  local cut = limit - 3  -- room for "…"
-  while cut > 0 and (text:byte(cut + 1) or 0) & 0xC0 == 0x80 do cut = cut - 1 end
-  return text:sub(1, cut) .. "…"
-end
+local clip = tracker.clip
 
 local function one_line(text)
   return (text:gsub("[\r\n]+", " "):gsub("[\0-\31\127]", " "))
 end
 
--- 42 s, 3 min 12 s, 2 h 5 min, 1 d 3 h.
-local function duration(seconds)
-  seconds = math.floor(math.max(0, seconds or 0) + 0.5)
-  if seconds < 60 then return seconds .. " s" end
-  local minutes = seconds // 60
-  if minutes < 60 then return string.format("%d min %d s", minutes, seconds % 60) end
-  local hours = minutes // 60
-  if hours < 24 then return string.format("%d h %d min", hours, minutes % 60) end
-  return string.format("%d d %d h", hours // 24, hours % 24)
-end
+local duration = tracker.duration
 
 local function plural(count, word)
   return count .. " " .. word .. (count == 1 and "" or "s")

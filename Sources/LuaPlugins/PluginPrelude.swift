@@ -98,6 +98,25 @@ local function json(value, depth)
   return "{" .. table.concat(parts, ",") .. "}"
 end
 
+-- Small text helpers every notifier needs, written once here rather than in each plugin.
+local function clip(text, limit)
+  text = tostring(text)
+  if #text <= limit then return text end
+  local cut = limit - 3  -- room for the three bytes of "…"
+  while cut > 0 and (text:byte(cut + 1) or 0) & 0xC0 == 0x80 do cut = cut - 1 end
+  return text:sub(1, cut) .. "…"
+end
+
+local function duration(seconds)
+  seconds = math.floor(math.max(0, tonumber(seconds) or 0) + 0.5)
+  if seconds < 60 then return seconds .. " s" end
+  local minutes = seconds // 60
+  if minutes < 60 then return string.format("%d min %d s", minutes, seconds % 60) end
+  local hours = minutes // 60
+  if hours < 24 then return string.format("%d h %d min", hours, minutes % 60) end
+  return string.format("%d d %d h", hours // 24, hours % 24)
+end
+
 local function check_function(what, fn)
   if type(fn) ~= "function" then error(what .. ": expected a function, got " .. type(fn), 3) end
 end
@@ -130,6 +149,13 @@ local function sandbox(name, settings)
   function tracker.env(variable) return host(HOST_ENV, name, variable) end
   function tracker.now() return host(HOST_NOW, name) end
   function tracker.json(value) return json(value) end
+  function tracker.clip(text, bytes) return clip(text, bytes) end
+  function tracker.duration(seconds) return duration(seconds) end
+  function tracker.setting(name, default)
+    local value = tracker.settings[name]
+    if value == nil or value == "" then return default end
+    return value
+  end
 
   local env = {
     tracker = tracker, _VERSION = _VERSION,

@@ -247,4 +247,18 @@ import Testing
         }
         #expect(tooLong.contains("returned 5000 bytes; project names are limited to 4096"))
     }
+
+    @Test func textHelpersClipByCharacterAndWriteDurations() throws {
+        let (_, clipped) = try formula("return tracker.clip('ab' .. 'é' .. 'cdef', 6)")
+        // "ab" + "é" (2 bytes) would leave room for only half of nothing before "…": cut after "ab".
+        #expect(clipped == .success("ab…"))
+        let (_, whole) = try formula("return tracker.clip('short', 10)")
+        #expect(whole == .success("short"))
+        let (_, durations) = try formula("return tracker.duration(42) .. ', ' .. tracker.duration(192) .. ', ' .. tracker.duration(7500) .. ', ' .. tracker.duration(97200)")
+        #expect(durations == .success("42 s, 3 min 12 s, 2 h 5 min, 1 d 3 h"))
+        let fixture = try PluginFixture(["p.lua": "tracker.set_name_formula(function() return tracker.setting('empty', 'fallback') .. tracker.setting('set', 'x') end)"])
+        try fixture.write("p.conf", "empty =\nset = given\n")
+        let plugins = try fixture.load()
+        #expect(plugins.projectName(user: "a", localHipPath: "b", limits: LuaCallLimits()) == .success("fallbackgiven"))
+    }
 }
