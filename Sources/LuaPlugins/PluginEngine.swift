@@ -42,11 +42,17 @@ public final class PluginEngine: ProjectNameFormula, Sendable {
         var failedReloads = 0
     }
 
-    public init(folder: PluginFolder, options: PluginOptions = PluginOptions(), effects: any PluginEffects, clock: any TrackerClock, logger: Logger) {
+    /// - Parameters:
+    ///   - logger: what the engine reports (loads, failures, drops).
+    ///   - pluginLogger: where plugins' own `tracker.log` lines go; `logger` when nil.
+    public init(
+        folder: PluginFolder, options: PluginOptions = PluginOptions(), effects: any PluginEffects, clock: any TrackerClock, logger: Logger,
+        pluginLogger: Logger? = nil
+    ) {
         self.folder = folder
         self.options = options
         self.logger = logger
-        host = PluginHost(effects: effects, clock: clock, logger: logger, environment: ProcessInfo.processInfo.environment)
+        host = PluginHost(effects: effects, clock: clock, logger: pluginLogger ?? logger, environment: ProcessInfo.processInfo.environment)
         hooks = HookQueue(capacity: options.hookQueueCapacity)
     }
 

@@ -25,10 +25,14 @@ struct PluginsCheckCommand: ParsableCommand {
     func run() throws {
         let effects = CapturedPluginEffects()
         var logger = Logger(label: "rendertracker") { ConsoleLogHandler(label: $0) }
-        // Every failure is printed below with its file and line; the log would repeat it.
+        // Every failure is printed below with its file and line; the engine's log would repeat it.
         logger.logLevel = .critical
+        // The plugins' own warnings (a missing setting, say) are what a check is for.
+        var pluginLogger = logger
+        pluginLogger.logLevel = .warning
         let engine = PluginEngine(
-            folder: PluginFolder(path: folder), options: plugins.options, effects: effects, clock: SystemClock(), logger: logger
+            folder: PluginFolder(path: folder), options: plugins.options, effects: effects, clock: SystemClock(), logger: logger,
+            pluginLogger: pluginLogger
         )
         if case .failure(let error) = engine.reload() {
             printToStandardError("rendertracker plugins check: \(error)")

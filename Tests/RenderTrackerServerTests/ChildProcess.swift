@@ -55,10 +55,10 @@ enum ChildProcess {
             self.output = output
         }
 
-        /// Waits until the output so far contains `text`; false if the output ended first.
-        func waitForOutput(containing text: String) async -> Bool {
+        /// Waits until the output so far contains `text` (`times` times); false if the output ended first.
+        func waitForOutput(containing text: String, times: Int = 1) async -> Bool {
             await offCooperativeThreads { [self] in
-                while !received.withLock({ $0.contains(text) }) {
+                while received.withLock({ $0.components(separatedBy: text).count - 1 < times }) {
                     guard readMore() else { return false }
                 }
                 return true
