@@ -30,6 +30,7 @@ struct RPCEndpoint: Sendable {
     }
 
     private func answer(_ request: Request) async throws -> Response {
+        try refuseCrossSite(request)
         var body = try await collectBody(of: request)
         if let encoding = request.headers[.contentEncoding]?.lowercased(), encoding != "identity" {
             guard ["gzip", "x-gzip", "deflate"].contains(encoding) else {
@@ -54,6 +55,23 @@ struct RPCEndpoint: Sendable {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: try HTTPCompression.gzip(answer)))
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer)))
+    }
+
+    /// A web page on another site can make a visitor's browser POST a `text/plain` body here (no
+    /// preflight asked), which would be taken as JSON-RPC: a write to the tracker from any website.
+    /// Browsers name the page's site in `Origin`; farm scripts send none. So a request whose
+    /// `Origin` is not this daemon's own address is refused. The monitor page, served from here,
+    /// passes.
+    private func refuseCrossSite(_ request: Request) throws {
+        guard let origin = request.headers[.origin] else { return }
+        // `http://host:port` against the request's own `host:port`; "null" (a file, a sandbox) never matches.
+        let originHost = origin.split(separator: "://", maxSplits: 1).last.map(String.init) ?? origin
+        guard let authority = request.head.authority, originHost.lowercased() == authority.lowercased() else {
+            throw HTTPError(
+                .forbidden,
+                message: "cross-site request refused: a page from \(origin) may not call this tracker (only pages it serves itself may)\n"
+            )
+        }
     }
 
     /// One XML-RPC call; a request that cannot be decoded becomes a fault, as XML-RPC wants (HTTP 200).

@@ -25,10 +25,15 @@ extension RunningServer {
         return try await send(request)
     }
 
-    func post(_ path: String = "/rpc", body: String, contentType: String = "application/json") async throws -> HTTPAnswer {
+    func post(
+        _ path: String = "/rpc", body: String, contentType: String = "application/json", headers: [String: String] = [:]
+    ) async throws -> HTTPAnswer {
         var request = URLRequest(url: try endpoint(path))
         request.httpMethod = "POST"
         request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        for (name, value) in headers {
+            request.setValue(value, forHTTPHeaderField: name)
+        }
         request.httpBody = Data(body.utf8)
         return try await send(request)
     }
