@@ -4,7 +4,9 @@ import Testing
 
 /// The sandbox and the limits, straight on one plugin state: every hostile plugin ends in a
 /// failure that names what happened, and the state keeps working afterwards.
-@Suite struct LuaSandboxTests {
+// Serialized: each test runs Lua on a Swift concurrency thread, and the server tests in the same
+// process need those threads to answer in time.
+@Suite(.serialized) struct LuaSandboxTests {
     private func formula(
         _ body: String, limits: LuaCallLimits = LuaCallLimits(instructions: 1_000_000, seconds: 0.5)
     ) throws -> (PluginSet, Result<String, LuaCallFailure>) {

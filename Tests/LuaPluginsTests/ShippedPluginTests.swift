@@ -7,7 +7,8 @@ import Testing
 
 /// The ready-made plugins in the repository's `plugins/` folder, run by the real engine on renders
 /// played through the model, with notifications captured and time on a manual clock.
-@Suite struct ShippedPluginTests {
+// Serialized for the same reason as LuaSandboxTests.
+@Suite(.serialized) struct ShippedPluginTests {
     // MARK: shot-naming.lua
 
     @Test(arguments: [

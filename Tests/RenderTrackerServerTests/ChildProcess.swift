@@ -1,10 +1,11 @@
 import Foundation
 import Synchronization
 
-/// Runs a program to completion and returns its exit status and output, waiting on a Dispatch
-/// thread: blocking the few cooperative threads would starve the servers under test, which run on
-/// them too. At most three children run at once: a 2-core machine running twenty interpreters at
-/// once starves the servers they talk to.
+/// Runs a program to completion and returns its exit status and output, waiting on a thread of
+/// its own: blocking the few cooperative threads would starve the servers under test, which run on
+/// them too, and so would blocking Dispatch's global queue, whose few threads (on Linux) are the
+/// ones Swift concurrency runs on. At most three children run at once: a 2-core machine running
+/// twenty interpreters at once starves the servers they talk to.
 enum ChildProcess {
     struct Outcome {
         var status: Int32
@@ -21,13 +22,9 @@ enum ChildProcess {
     ) async throws -> Outcome {
         await slots.acquire()
         defer { Task { await slots.release() } }
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result {
-                    try runBlocking(command, environment: environment, separateErrors: separateErrors)
-                })
-            }
-        }
+        return try await onThreadOfItsOwn {
+            Result { try runBlocking(command, environment: environment, separateErrors: separateErrors) }
+        }.get()
     }
 
     /// Starts a program and returns it running, for tests that talk to it or signal it.
@@ -44,7 +41,7 @@ enum ChildProcess {
     }
 
     /// A started program; its output (standard output and standard error together) is read as it
-    /// comes, on Dispatch threads.
+    /// comes, on threads of their own.
     final class Running: Sendable {
         let process: Process
         private let output: FileHandle
@@ -97,9 +94,14 @@ enum ChildProcess {
         }
 
         private func offCooperativeThreads<Value: Sendable>(_ work: @escaping @Sendable () -> Value) async -> Value {
-            await withCheckedContinuation { continuation in
-                DispatchQueue.global().async { continuation.resume(returning: work()) }
-            }
+            await onThreadOfItsOwn(work)
+        }
+    }
+
+    /// Runs blocking `work` on a new thread and waits for it without blocking the caller's.
+    static func onThreadOfItsOwn<Value: Sendable>(_ work: @escaping @Sendable () -> Value) async -> Value {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: work()) }.start()
         }
     }
 
@@ -115,15 +117,19 @@ enum ChildProcess {
         try process.run()
         // Drain standard error on its own thread so a chatty child cannot fill the pipe and stall.
         let errorData = Mutex(Data())
-        let errorsRead = DispatchGroup()
+        // Starts at 0 and ends at 0: libdispatch traps on a semaphore freed below its start value.
+        let errorsRead = DispatchSemaphore(value: 0)
         if separateErrors {
-            DispatchQueue.global().async(group: errorsRead) {
+            Thread {
                 let data = errors.fileHandleForReading.readDataToEndOfFile()
                 errorData.withLock { $0 = data }
-            }
+                errorsRead.signal()
+            }.start()
         }
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        errorsRead.wait()
+        if separateErrors {
+            errorsRead.wait()
+        }
         process.waitUntilExit()
         return Outcome(
             status: process.terminationStatus,
