@@ -401,13 +401,7 @@ import Testing
             let plugins = try ShippedPlugins(["eta-throughput.lua"], settings: ["eta-throughput.conf": "builtin_weight = \(weight)\n"])
             var farm = Farm(plugins)
             farm.renderInWaves("p", frames: 45, machines: 8, finish: 32, secondsPerFrame: 100)
-            for frame in 33...42 {
-                farm.apply(.startedFrameRender(project: "p", frame: frame, jobID: "j\(frame)", imagePath: "/r/p.\(frame).exr"))
-            }
-            farm.advance(seconds: 50)
-            for frame in 33...42 {
-                farm.apply(.setFrameRenderFraction(project: "p", frame: frame, fraction: 0.5))
-            }
+            farm.render("p", frames: 33...42, for: 50, reaching: 0.5)
             let snapshot = farm.snapshot("p")
             #expect(snapshot["builtin"].doubleValue.map { abs($0 - 80) < 1e-9 } == true, "the built-in estimate: \(snapshot["builtin"])")
             let answer = try #require(try plugins.estimate(snapshot))
@@ -457,13 +451,7 @@ import Testing
         let plugins = try ShippedPlugins(["eta-throughput.lua"], settings: ["eta-throughput.conf": "builtin_weight = 0\n"])
         var farm = Farm(plugins)
         farm.renderInWaves("p", frames: 100_000, machines: 8, finish: 32, secondsPerFrame: 100)
-        for frame in 33...232 {
-            farm.apply(.startedFrameRender(project: "p", frame: frame, jobID: "j\(frame)", imagePath: "/r/p.\(frame).exr"))
-        }
-        farm.advance(seconds: 25)
-        for frame in 33...232 {
-            farm.apply(.setFrameRenderFraction(project: "p", frame: frame, fraction: 0.25))
-        }
+        farm.render("p", frames: 33...232, for: 25, reaching: 0.25)
         let snapshot = farm.snapshot("p")
         #expect(snapshot["frames"] == .null && snapshot["all_frames"] == .bool(false), "above 20,000 frames the list is not sent")
         // 99,768 queued on 200 machines free in 75 s: 498 rounds and 168 machines one more.
@@ -690,14 +678,18 @@ private struct Farm {
     mutating func renderInWaves(_ project: String, frames: Int, machines: Int, finish: Int, secondsPerFrame: Double) {
         apply(.startedRenderProject(project: project, frames: Array(1...frames), generatesIFDs: false, jobID: "1"))
         for wave in stride(from: 1, through: finish, by: machines) {
-            let numbers = wave...min(wave + machines - 1, finish)
-            for frame in numbers {
-                apply(.startedFrameRender(project: project, frame: frame, jobID: "j\(frame)", imagePath: "/r/\(frame).exr"))
-            }
-            advance(seconds: secondsPerFrame)
-            for frame in numbers {
-                apply(.setFrameRenderFraction(project: project, frame: frame, fraction: 1))
-            }
+            render(project, frames: wave...min(wave + machines - 1, finish), for: secondsPerFrame, reaching: 1)
+        }
+    }
+
+    /// Starts `frames` together and, `seconds` later, has each report `fraction`.
+    mutating func render(_ project: String, frames: ClosedRange<Int>, for seconds: Double, reaching fraction: Double) {
+        for frame in frames {
+            apply(.startedFrameRender(project: project, frame: frame, jobID: "j\(frame)", imagePath: "/r/\(project).\(frame).exr"))
+        }
+        advance(seconds: seconds)
+        for frame in frames {
+            apply(.setFrameRenderFraction(project: project, frame: frame, fraction: fraction))
         }
     }
 }
