@@ -46,31 +46,9 @@ public func buildApplication(
     pluginEffects: (any PluginEffects)? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let plugins = configuration.pluginFolder.map { folder in
-        PluginEngine(
-            folder: PluginFolder(path: folder), options: configuration.pluginOptions,
-            effects: pluginEffects ?? LivePluginEffects(logger: logger), clock: clock, logger: logger
-        )
-    }
-    // A folder that does not load leaves the built-in behaviour running; fixing a file reloads it.
-    plugins?.reload()
-    // This daemon's own metrics: parts that report numbers (plugins, ...) register them here.
-    let metrics = ServerMetrics()
-    // The live stream's feed and the plugins' hooks are told of every write.
-    let feed = ChangeFeed()
-    let tracker = SharedTracker(
-        Tracker(clock: clock, limits: configuration.trackerLimits), logger: logger,
-        observers: [feed] + (plugins.map { [PluginHookObserver(plugins: $0)] } ?? [])
-    )
-    metrics.reportTotals(of: tracker)
-    if let plugins {
-        metrics.reportPlugins(of: plugins)
-    }
-    let methods = RenderTrackerMethods.all(
-        tracker: tracker, nameFormula: plugins ?? BuiltInProjectNameFormula(), timeLeft: TimeLeft(plugins: plugins)
-    )
-    let dispatcher = RPCDispatcher(methods: methods, logger: logger, metrics: metrics)
-    let endpoint = RPCEndpoint(dispatcher: dispatcher, limits: configuration.limits, logger: logger)
+    let core = TrackerCore(configuration: configuration, logger: logger, clock: clock, pluginEffects: pluginEffects)
+    let (tracker, plugins, metrics) = (core.tracker, core.plugins, core.metrics)
+    let endpoint = RPCEndpoint(dispatcher: core.dispatcher, limits: configuration.limits, logger: logger)
 
     let router = Router(context: TrackerRequestContext.self)
     if let plugins {
@@ -82,7 +60,7 @@ public func buildApplication(
         }
     }
     MonitorPage.addRoutes(to: router)
-    let events = EventStream(tracker: tracker, feed: feed, logger: logger)
+    let events = EventStream(tracker: tracker, feed: core.feed, logger: logger)
     router.get("/events") { request, _ in try events.respond(to: request) }
     router.addMonitoringRoutes(metrics: metrics, tracker: tracker)
     var app = Application(
