@@ -98,7 +98,7 @@ public struct Tracker: Sendable {
         case .incrementAndGetLastEventID:
             _ = nextEventID()
         }
-        return TrackerOutcome(events: events, lastEventID: lastEventID)
+        return TrackerOutcome(events: events, lastEventID: lastEventID, time: now)
     }
 
     private mutating func nextEventID() -> Int {

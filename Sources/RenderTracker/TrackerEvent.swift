@@ -15,6 +15,9 @@ public struct TrackerOutcome: Sendable, Equatable {
     public var events: [TrackerEvent] = []
     /// The global event counter after the command.
     public var lastEventID: Int
+    /// The clock's reading the command was applied at (a render log records this very instant,
+    /// so a replay writes the same times into frame logs).
+    public var time: Timestamp
 
     /// True when the command removed a project (the `removeProject` result).
     public var removedProject: Bool {

@@ -18,11 +18,18 @@ public struct RenderTrackerConfiguration: Sendable {
     public var pluginOptions: PluginOptions
     /// How often the plugin folder is looked at for changes, in seconds.
     public var pluginWatchSeconds: Double
+    /// The render log every successful write is appended to (`--record`); nil records nothing.
+    public var recordPath: String?
+    /// Record successful reads too (`--record-reads`).
+    public var recordReads: Bool
 
     public init(
         host: String = "0.0.0.0", port: Int = 5002, limits: RPCServerLimits = .init(), trackerLimits: TrackerLimits = .init(),
-        idleTimeoutSeconds: Int? = 120, pluginFolder: String? = nil, pluginOptions: PluginOptions = .init(), pluginWatchSeconds: Double = 2
+        idleTimeoutSeconds: Int? = 120, pluginFolder: String? = nil, pluginOptions: PluginOptions = .init(), pluginWatchSeconds: Double = 2,
+        recordPath: String? = nil, recordReads: Bool = false
     ) {
+        self.recordPath = recordPath
+        self.recordReads = recordReads
         self.host = host
         self.port = port
         self.limits = limits
@@ -36,6 +43,7 @@ public struct RenderTrackerConfiguration: Sendable {
 
 /// Builds the daemon: the tracker, its RPC methods and the HTTP routes. `rendertracker serve` and
 /// the tests both run exactly this.
+/// - Throws: `RenderLogRecorder.OpenError` when the configuration's render log cannot be opened.
 /// - Parameters:
 ///   - pluginEffects: where plugin notifications go; nil delivers them for real.
 ///   - onServerRunning: called with the bound port once the server listens.
@@ -45,8 +53,11 @@ public func buildApplication(
     clock: any TrackerClock = SystemClock(),
     pluginEffects: (any PluginEffects)? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-) -> some ApplicationProtocol {
-    let core = TrackerCore(configuration: configuration, logger: logger, clock: clock, pluginEffects: pluginEffects)
+) throws(RenderLogRecorder.OpenError) -> some ApplicationProtocol {
+    let recorder = try configuration.recordPath.map { path throws(RenderLogRecorder.OpenError) in
+        try RenderLogRecorder(path: path, recordReads: configuration.recordReads, source: "serve", logger: logger)
+    }
+    let core = TrackerCore(configuration: configuration, logger: logger, clock: clock, pluginEffects: pluginEffects, recorder: recorder)
     let (tracker, plugins, metrics) = (core.tracker, core.plugins, core.metrics)
     let endpoint = RPCEndpoint(dispatcher: core.dispatcher, limits: configuration.limits, logger: logger)
 
@@ -72,6 +83,9 @@ public func buildApplication(
     )
     if let plugins {
         app.addServices(PluginService(plugins: plugins, tracker: tracker, watchSeconds: configuration.pluginWatchSeconds, logger: logger))
+    }
+    if let recorder {
+        app.addServices(RenderLogService(recorder: recorder, logger: logger))
     }
     return app
 }

@@ -8,6 +8,20 @@ public struct RPCCall: Sendable {
     public let params: [RPCValue]
     /// The dispatcher serving the call, for methods that call others (`system.multicall`).
     public let dispatcher: RPCDispatcher
+    /// The client's IP address (no port); nil for a call from inside the process.
+    public let client: String?
+
+    public init(method: RPCMethod, params: [RPCValue], dispatcher: RPCDispatcher, client: String? = nil) {
+        self.method = method
+        self.params = params
+        self.dispatcher = dispatcher
+        self.client = client
+    }
+
+    /// The call as a render log records it.
+    public var recorded: RecordedCall {
+        RecordedCall(method: method.name, params: params, client: client)
+    }
 
     public func string(_ index: Int) throws(RPCFault) -> String {
         if case .string(let text) = params[index] { return text }

@@ -1,4 +1,5 @@
 public import Logging
+public import RenderTracker
 public import XMLRPC
 
 /// Routes a method name and parameters to a method, checking the parameter count, and serves the
@@ -8,11 +9,20 @@ public struct RPCDispatcher: Sendable {
     private let logger: Logger
     /// Where every call's outcome is counted; nil counts nothing.
     let metrics: RPCCallMetrics?
+    /// Where successful reads are recorded (`--record-reads`), stamped by `clock`; writes are
+    /// recorded by `SharedTracker`, inside its lock.
+    private let readRecording: (recorder: RenderLogRecorder, clock: any TrackerClock)?
 
     /// - Parameter logger: where refused calls are logged, at debug level (a misbehaving client
     ///   must not be able to flood the daemon's log at the default level).
     /// - Parameter metrics: where calls are counted by method and outcome.
-    public init(methods: [RPCMethod], logger: Logger = .silent, metrics: ServerMetrics? = nil) {
+    /// - Parameter recorder: with `recordReads`, where successful reads are recorded, with the
+    ///   time `clock` gives.
+    public init(
+        methods: [RPCMethod], logger: Logger = .silent, metrics: ServerMetrics? = nil, recorder: RenderLogRecorder? = nil,
+        clock: any TrackerClock = SystemClock()
+    ) {
+        self.readRecording = recorder.flatMap { $0.recordReads ? ($0, clock) : nil }
         self.logger = logger
         var table: [String: RPCMethod] = [:]
         for method in methods + Self.systemMethods {
@@ -22,7 +32,8 @@ public struct RPCDispatcher: Sendable {
         self.metrics = metrics.map { RPCCallMetrics(registry: $0.registry, methodNames: table.keys) }
     }
 
-    public func call(_ name: String, _ params: [RPCValue]) -> Result<RPCValue, RPCFault> {
+    /// - Parameter client: the caller's IP address, for the render log.
+    public func call(_ name: String, _ params: [RPCValue], client: String? = nil) -> Result<RPCValue, RPCFault> {
         let result = Result { () throws(RPCFault) -> RPCValue in
             guard let method = methods[name] else {
                 throw RPCFault.methodNotFound(name)
@@ -31,10 +42,14 @@ public struct RPCDispatcher: Sendable {
                 let expected = method.parameters.count == 1 ? "1 parameter" : "\(method.parameters.count) parameters"
                 throw RPCFault.invalidParams("\(method.synopsis) takes \(expected); got \(params.count)")
             }
-            return try method.handler(RPCCall(method: method, params: params, dispatcher: self))
+            return try method.handler(RPCCall(method: method, params: params, dispatcher: self, client: client))
         }
         if case .success = result {
             metrics?.countSuccess(method: name)
+            // system.* are never recorded (a multicall's inner calls are, one by one).
+            if let (recorder, clock) = readRecording, let method = methods[name], !method.changesState, !name.hasPrefix("system.") {
+                recorder.append(RecordedCall(method: name, params: params, client: client), at: clock.now())
+            }
         }
         return recorded(result, method: name)
     }
@@ -85,7 +100,7 @@ public struct RPCDispatcher: Sendable {
             let result: Result<RPCValue, RPCFault>
             switch Self.multicallEntry(entry, position: index + 1) {
             case .success(let (name, params)):
-                result = self.call(name, params)  // logs and counts its own outcome
+                result = self.call(name, params, client: call.client)  // logs, counts and records its own outcome
             case .failure(let refusal):
                 result = recorded(.failure(refusal), method: call.method.name)
             }

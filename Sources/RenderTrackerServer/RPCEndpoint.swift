@@ -18,18 +18,19 @@ struct RPCEndpoint: Sendable {
         self.logger = logger
     }
 
-    func respond(to request: Request, context: some RequestContext) async throws -> Response {
+    func respond(to request: Request, context: TrackerRequestContext) async throws -> Response {
         let start = ContinuousClock.now
         defer { dispatcher.metrics?.requestDuration.record(ContinuousClock.now - start) }
         do {
-            return try await answer(request)
+            return try await answer(request, client: context.remoteAddress?.ipAddress)
         } catch let error as HTTPError {
             logger.info("refused request", metadata: ["status": "\(error.status.code)", "reason": "\(error.body ?? "")"])
             throw error
         }
     }
 
-    private func answer(_ request: Request) async throws -> Response {
+    /// - Parameter client: the peer's IP address, for the render log.
+    private func answer(_ request: Request, client: String?) async throws -> Response {
         try refuseCrossSite(request)
         var body = try await collectBody(of: request)
         if let encoding = request.headers[.contentEncoding]?.lowercased(), encoding != "identity" {
@@ -41,12 +42,12 @@ struct RPCEndpoint: Sendable {
         let isJSON = (request.headers[.contentType]?.lowercased().contains("json") ?? false) || Self.looksLikeJSON(body)
         let answer: [UInt8]
         if isJSON {
-            guard let bytes = body.withUnsafeReadableBytes({ json.respond(to: $0) }) else {
+            guard let bytes = body.withUnsafeReadableBytes({ json.respond(to: $0, client: client) }) else {
                 return Response(status: .noContent)  // only notifications: nothing to say
             }
             answer = bytes
         } else {
-            answer = XMLRPCEncoder.encodeResponse(body.withUnsafeReadableBytes(xmlRPC))
+            answer = XMLRPCEncoder.encodeResponse(body.withUnsafeReadableBytes { xmlRPC($0, client: client) })
         }
         var headers: HTTPFields = [.contentType: isJSON ? "application/json" : "text/xml; charset=utf-8"]
         let acceptsGzip = request.headers[.acceptEncoding]?.lowercased().contains("gzip") ?? false
@@ -75,7 +76,7 @@ struct RPCEndpoint: Sendable {
     }
 
     /// One XML-RPC call; a request that cannot be decoded becomes a fault, as XML-RPC wants (HTTP 200).
-    private func xmlRPC(_ body: UnsafeRawBufferPointer) -> XMLRPCResponse {
+    private func xmlRPC(_ body: UnsafeRawBufferPointer, client: String?) -> XMLRPCResponse {
         let request: XMLRPCRequest
         do {
             request = try XMLRPCDecoder.decodeRequest(body, limits: XMLRPCLimits(maxDepth: limits.maxDepth))
@@ -87,7 +88,7 @@ struct RPCEndpoint: Sendable {
             dispatcher.metrics?.countRefusal(fault)
             return .fault(code: fault.code, message: fault.message)
         }
-        switch dispatcher.call(request.methodName, request.params) {
+        switch dispatcher.call(request.methodName, request.params, client: client) {
         case .success(let value):
             return .success(value)
         case .failure(let fault):

@@ -17,16 +17,20 @@ public struct RPCMethod: Sendable {
     public var parameters: [Parameter]
     public var returns: String
     public var help: String
+    /// True for a method that changes the tracker's state: a render log records every successful
+    /// call of it; reads are recorded only with `--record-reads`.
+    public var changesState: Bool
     public var handler: @Sendable (RPCCall) throws(RPCFault) -> RPCValue
 
     public init(
-        _ name: String, _ parameters: [Parameter] = [], returns: String, help: String,
+        _ name: String, _ parameters: [Parameter] = [], returns: String, help: String, changesState: Bool = false,
         handler: @escaping @Sendable (RPCCall) throws(RPCFault) -> RPCValue
     ) {
         self.name = name
         self.parameters = parameters
         self.returns = returns
         self.help = help
+        self.changesState = changesState
         self.handler = handler
     }
 

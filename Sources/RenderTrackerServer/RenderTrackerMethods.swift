@@ -13,8 +13,8 @@ public enum RenderTrackerMethods {
             _ name: String, _ parameters: [RPCMethod.Parameter], help: String,
             _ command: @escaping @Sendable (RPCCall) throws(RPCFault) -> TrackerCommand
         ) -> RPCMethod {
-            RPCMethod(name, parameters, returns: "boolean", help: help) { call throws(RPCFault) in
-                tracker.apply(try command(call))
+            RPCMethod(name, parameters, returns: "boolean", help: help, changesState: true) { call throws(RPCFault) in
+                tracker.apply(try command(call), recording: call.recorded)
                 return .bool(true)
             }
         }
@@ -89,12 +89,15 @@ public enum RenderTrackerMethods {
             ) { call throws(RPCFault) in
                 .setProjectError(project: try call.project(0), message: try call.string(1))
             },
-            RPCMethod("removeProject", [project], returns: "boolean", help: "Forgets a project; false if there was none.") {
+            RPCMethod("removeProject", [project], returns: "boolean", help: "Forgets a project; false if there was none.", changesState: true) {
                 call throws(RPCFault) in
-                .bool(tracker.apply(.removeProject(project: try call.project(0))).removedProject)
+                .bool(tracker.apply(.removeProject(project: try call.project(0)), recording: call.recorded).removedProject)
             },
-            RPCMethod("incrementAndGetLastEventId", returns: "int", help: "Takes and returns a new id from the global event counter.") { _ in
-                .int(tracker.apply(.incrementAndGetLastEventID).lastEventID)
+            RPCMethod(
+                "incrementAndGetLastEventId", returns: "int", help: "Takes and returns a new id from the global event counter.",
+                changesState: true
+            ) { call in
+                .int(tracker.apply(.incrementAndGetLastEventID, recording: call.recorded).lastEventID)
             },
 
             // MARK: Reads, as render monitors send them

@@ -9,17 +9,25 @@ public final class SharedTracker: Sendable {
     private let tracker: Mutex<Tracker>
     private let logger: Logger
     private let observers: [any TrackerObserver]
+    /// Where writes are recorded (`serve --record`); nil records nothing.
+    public let recorder: RenderLogRecorder?
 
-    public init(_ tracker: Tracker, logger: Logger, observers: [any TrackerObserver] = []) {
+    public init(_ tracker: Tracker, logger: Logger, observers: [any TrackerObserver] = [], recorder: RenderLogRecorder? = nil) {
         self.tracker = Mutex(tracker)
         self.logger = logger
         self.observers = observers
+        self.recorder = recorder
     }
 
+    /// - Parameter recording: the call that carried the command, appended to the render log
+    ///   inside the lock, so concurrent clients are recorded in the order their writes applied.
     @discardableResult
-    public func apply(_ command: TrackerCommand) -> TrackerOutcome {
+    public func apply(_ command: TrackerCommand, recording: RecordedCall? = nil) -> TrackerOutcome {
         let outcome = tracker.withLock { tracker in
             let outcome = tracker.apply(command)
+            if let recording, let recorder {
+                recorder.append(recording, at: outcome.time)
+            }
             // Inside the lock, so every observer sees outcomes in event-id order.
             for observer in observers {
                 observer.trackerDidApply(command, outcome: outcome, in: tracker)

@@ -14,10 +14,15 @@ public struct TrackerCore: Sendable {
     public let feed: ChangeFeed
     public let metrics: ServerMetrics
 
+    /// Where calls are recorded; nil records nothing.
+    public let recorder: RenderLogRecorder?
+
     /// - Parameter pluginEffects: where plugin notifications go; nil delivers them for real.
+    /// - Parameter recorder: the render log every successful write (and read, if it says so) is
+    ///   appended to, stamped with `clock`'s time.
     public init(
         configuration: RenderTrackerConfiguration, logger: Logger, clock: any TrackerClock = SystemClock(),
-        pluginEffects: (any PluginEffects)? = nil
+        pluginEffects: (any PluginEffects)? = nil, recorder: RenderLogRecorder? = nil
     ) {
         let plugins = configuration.pluginFolder.map { folder in
             PluginEngine(
@@ -33,7 +38,7 @@ public struct TrackerCore: Sendable {
         let feed = ChangeFeed()
         let tracker = SharedTracker(
             Tracker(clock: clock, limits: configuration.trackerLimits), logger: logger,
-            observers: [feed] + (plugins.map { [PluginHookObserver(plugins: $0)] } ?? [])
+            observers: [feed] + (plugins.map { [PluginHookObserver(plugins: $0)] } ?? []), recorder: recorder
         )
         metrics.reportTotals(of: tracker)
         if let plugins {
@@ -44,7 +49,8 @@ public struct TrackerCore: Sendable {
         )
         self.tracker = tracker
         self.plugins = plugins
-        self.dispatcher = RPCDispatcher(methods: methods, logger: logger, metrics: metrics)
+        self.dispatcher = RPCDispatcher(methods: methods, logger: logger, metrics: metrics, recorder: recorder, clock: clock)
+        self.recorder = recorder
         self.feed = feed
         self.metrics = metrics
     }

@@ -39,6 +39,14 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var plugins: PluginOptionsGroup
 
+    @Option(help: ArgumentHelp(
+        "Append every call that changes state to this render log (JSON Lines; created if missing; reopened on SIGHUP).",
+        valueName: "file"))
+    var record: String?
+
+    @Flag(help: "With --record, record successful reads too.")
+    var recordReads = false
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")); got \(logLevel)")
@@ -51,6 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard idleTimeout >= 0 else { throw ValidationError("--idle-timeout must be 0 (never) or a number of seconds") }
         guard logEntriesPerFrame > 0 else { throw ValidationError("--log-entries-per-frame must be positive") }
         guard maxMessageBytes >= 64 else { throw ValidationError("--max-message-bytes must be at least 64") }
+        guard !recordReads || record != nil else { throw ValidationError("--record-reads needs --record FILE") }
     }
 
     func run() async throws {
@@ -64,13 +73,21 @@ struct ServeCommand: AsyncParsableCommand {
             trackerLimits: TrackerLimits(logEntriesPerFrame: logEntriesPerFrame, messageBytes: maxMessageBytes),
             idleTimeoutSeconds: idleTimeout == 0 ? nil : idleTimeout,
             pluginFolder: plugins.plugins,
-            pluginOptions: plugins.options
+            pluginOptions: plugins.options,
+            recordPath: record,
+            recordReads: recordReads
         )
-        let app = buildApplication(configuration: configuration, logger: logger) { [logger, host] port in
-            logger.notice("rendertracker listening", metadata: ["address": "\(host):\(port)"])
-        }
         do {
+            let app = try buildApplication(configuration: configuration, logger: logger) { [logger, host] port in
+                logger.notice("rendertracker listening", metadata: ["address": "\(host):\(port)"])
+            }
+            if let record {
+                logger.notice("recording calls", metadata: ["file": "\(record)", "reads": "\(recordReads)"])
+            }
             try await app.runService()
+        } catch let error as RenderLogRecorder.OpenError {
+            printToStandardError("rendertracker serve: \(error)")
+            throw ExitCode.failure
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             printToStandardError("rendertracker serve: \(host):\(port) is already in use: another rendertracker (or another server) listens there; choose another --port")
             throw ExitCode.failure

@@ -24,7 +24,7 @@ struct RunningServer: Sendable {
         configuration.host = "127.0.0.1"
         configuration.port = 0
         return try await onEphemeralPort({ logger, onRunning in
-            buildApplication(configuration: configuration, logger: logger, clock: clock, pluginEffects: pluginEffects, onServerRunning: onRunning)
+            try buildApplication(configuration: configuration, logger: logger, clock: clock, pluginEffects: pluginEffects, onServerRunning: onRunning)
         }) { port, stop in
             try await body(RunningServer(port: port, stop: stop))
         }
@@ -34,12 +34,12 @@ struct RunningServer: Sendable {
     /// its port) for the length of `body`, then stops it gracefully. `body` gets the port and a
     /// function that starts the graceful stop early.
     static func onEphemeralPort<App: ApplicationProtocol, Result: Sendable>(
-        _ build: (Logger, @escaping @Sendable (Int) async -> Void) -> App,
+        _ build: (Logger, @escaping @Sendable (Int) async -> Void) throws -> App,
         _ body: @Sendable (Int, @escaping @Sendable () async -> Void) async throws -> Result
     ) async throws -> Result {
         let logger = Logger(label: "rendertracker-test") { _ in SwiftLogNoOpLogHandler() }
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        let app = build(logger) { port in
+        let app = try build(logger) { port in
             portSink.yield(port)
             portSink.finish()
         }

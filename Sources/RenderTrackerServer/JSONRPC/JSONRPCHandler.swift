@@ -16,7 +16,8 @@ public struct JSONRPCHandler: Sendable {
     }
 
     /// The response body, or nil when every request was a notification (nothing to answer).
-    public func respond(to body: UnsafeRawBufferPointer) -> [UInt8]? {
+    /// - Parameter client: the caller's IP address, for the render log.
+    public func respond(to body: UnsafeRawBufferPointer, client: String? = nil) -> [UInt8]? {
         let parsed: RPCValue
         do {
             parsed = try JSONReader.parse(body, maxDepth: maxDepth)
@@ -27,13 +28,13 @@ public struct JSONRPCHandler: Sendable {
             guard !batch.isEmpty else {
                 return JSONWriter.write(refuse(.invalidRequest("empty batch"), id: .null, version2: true))
             }
-            let responses = batch.compactMap(respond(toOne:))
+            let responses = batch.compactMap { respond(toOne: $0, client: client) }
             return responses.isEmpty ? nil : JSONWriter.write(.array(responses))
         }
-        return respond(toOne: parsed).map(JSONWriter.write)
+        return respond(toOne: parsed, client: client).map(JSONWriter.write)
     }
 
-    private func respond(toOne request: RPCValue) -> RPCValue? {
+    private func respond(toOne request: RPCValue, client: String?) -> RPCValue? {
         guard case .structure(let fields) = request else {
             return refuse(.invalidRequest("a JSON-RPC request must be an object"), id: .null, version2: true)
         }
@@ -50,9 +51,9 @@ public struct JSONRPCHandler: Sendable {
         let result: Result<RPCValue, RPCFault>
         switch call.params {
         case .positional(let params):
-            result = dispatcher.call(call.method, params)
+            result = dispatcher.call(call.method, params, client: client)
         case .named(let named):
-            result = dispatcher.positional(call.method, named).flatMap { dispatcher.call(call.method, $0) }
+            result = dispatcher.positional(call.method, named).flatMap { dispatcher.call(call.method, $0, client: client) }
         }
         // 2.0 marks a notification by leaving out the id; 1.0 by a null id.
         let isNotification = version2 ? id == nil : (id == nil || id == .null)
