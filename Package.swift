@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "RenderTrackerServer", targets: ["RenderTrackerServer"]),
         .library(name: "XMLRPC", targets: ["XMLRPC"]),
         .library(name: "LuaPlugins", targets: ["LuaPlugins"]),
+        .library(name: "RenderReplay", targets: ["RenderReplay"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -64,11 +65,20 @@ let package = Package(
             exclude: ["Monitor"],
             swiftSettings: strict
         ),
-        // The command-line tool: `serve`, `call`, `status`, `watch`, `plugins`.
+        // Render-log replay: a recorded session sent again, in virtual time in-process or to a live tracker.
+        .target(
+            name: "RenderReplay",
+            dependencies: [
+                "RenderTrackerServer", "RenderTracker", "LuaPlugins", "XMLRPC", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The command-line tool: `serve`, `call`, `status`, `watch`, `plugins`, `replay`.
         .executableTarget(
             name: "rendertracker",
             dependencies: [
                 "RenderTrackerServer",
+                "RenderReplay",
                 "LuaPlugins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -89,6 +99,7 @@ let package = Package(
             name: "RenderTrackerServerTests",
             dependencies: [
                 "RenderTrackerServer",
+                "RenderReplay",
                 "LuaPlugins",
                 "XMLRPC",
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,0 +1,156 @@
+import RenderTracker
+public import RenderTrackerServer
+import XMLRPC
+
+/// Replays a render log: reads it line by line, sends each call to the target at its recorded
+/// moment (scaled by the speed), counts faults without stopping, follows each project's progress
+/// to note the estimate at each quarter, and reads the end state for the summary.
+public enum Replay {
+    /// Into a fresh in-process tracker, in virtual time.
+    /// - Parameter warn: told of each skipped line (`--skip-bad`, or a last line cut short).
+    /// - Throws: `RenderLogError` for an unreadable log, or a damaged line without `skipBad`.
+    public static func inProcess(
+        path: String, options: ReplayOptions = .init(), warn: (RenderLogError) -> Void = { _ in }
+    ) async throws -> ReplaySummary {
+        let reader = try RenderLogReader(path: path)
+        return try await run(reader, options: options, warn: warn) { start in
+            InProcessTarget(pluginFolder: options.pluginFolder, start: start)
+        }
+    }
+
+    /// Into a running tracker at `url`, over XML-RPC.
+    /// - Throws: as `inProcess`, and `LiveTarget.Unreachable` when the tracker cannot be reached.
+    public static func live(
+        path: String, url: String, options: ReplayOptions = .init(), warn: (RenderLogError) -> Void = { _ in }
+    ) async throws -> ReplaySummary {
+        let reader = try RenderLogReader(path: path)
+        let target = try LiveTarget(url: url, fast: options.fast)
+        return try await run(reader, options: options, warn: warn) { _ in target }
+    }
+
+    /// What is followed of one project while it replays.
+    private struct Tracking {
+        var quarters: [ReplaySummary.Quarter] = []
+        var frameErrors = 0
+    }
+
+    /// - Parameter makeTarget: the target, given the first call's time (made at the first call).
+    static func run<Target: ReplayTarget>(
+        _ reader: RenderLogReader, options: ReplayOptions, warn: (RenderLogError) -> Void, makeTarget: (Timestamp) throws -> Target
+    ) async throws -> ReplaySummary {
+        let speed = options.fast ? 1 : options.speed
+        var target: Target?
+        var first: Timestamp?
+        var last: Timestamp?
+        var tracking: [String: Tracking] = [:]
+        var summary = ReplaySummary(target: "")
+        let began = ContinuousClock.now
+        while let item = try reader.next() {
+            switch item {
+            case .bad(let error, let truncated):
+                // A cut-short last line is what a killed daemon leaves: never fatal.
+                guard truncated || options.skipBad else { throw error }
+                if truncated { summary.truncatedLastLine = true } else { summary.badLinesSkipped += 1 }
+                warn(error)
+            case .entry(.header, _):
+                if let target {
+                    summary.restarts += 1
+                    try await target.restart()
+                    tracking = [:]
+                }
+            case .entry(.call(let call, let time), let line):
+                let start = first ?? time
+                first = start
+                last = max(last ?? time, time)
+                let sender = try target ?? makeTarget(start)
+                target = sender
+                let result = try await sender.send(call, time: time, offset: time.seconds(since: start) / speed)
+                summary.callsReplayed += 1
+                switch result {
+                case .failure(let fault):
+                    summary.faults += 1
+                    if summary.firstFaults.count < options.faultsShown {
+                        summary.firstFaults.append("\(line): \(call.method): \(fault.message)")
+                    }
+                case .success:
+                    try await follow(call, in: &tracking, target: sender)
+                }
+            }
+        }
+        summary.wallSeconds = (ContinuousClock.now - began).seconds
+        let finalTarget = try target ?? makeTarget(ManualClock().now())
+        summary.target = finalTarget.name
+        if let first, let last {
+            summary.recordedSpanSeconds = last.seconds(since: first)
+            summary.replayedSpanSeconds = summary.recordedSpanSeconds / speed
+        }
+        summary.notifications = await finalTarget.finish()
+        summary.projects = try await endState(of: finalTarget, tracking: tracking)
+        return summary
+    }
+
+    /// Notes what a successful call means for its project's progress.
+    private static func follow<Target: ReplayTarget>(_ call: RecordedCall, in tracking: inout [String: Tracking], target: Target) async throws {
+        guard case .string(let project)? = call.params.first else { return }
+        switch call.method {
+        case "startedRenderProject":
+            tracking[project] = Tracking()  // a new render of the project: its quarters start again
+        case "removeProject":
+            tracking[project] = nil
+        case "setFrameError":
+            tracking[project, default: Tracking()].frameErrors += 1
+        case "setFrameRenderFraction", "setFrameDownloadFraction":
+            guard call.params.count == 3, let reported = call.params[2].number, let fraction = Fraction.normalized(reported), fraction >= 1
+            else { return }
+            var state = tracking[project] ?? Tracking()
+            defer { tracking[project] = state }
+            guard state.quarters.count < 3, let (done, total) = try await target.progress(of: project), total > 0 else { return }
+            while state.quarters.count < 3, done * 4 >= (state.quarters.count + 1) * total {
+                guard case .success(let answer) = try await target.read("getProjectSummary", [.string(project)]),
+                    let status = try? ProjectStatus(answer)
+                else { return }
+                state.quarters.append(.init(
+                    percent: 25 * (state.quarters.count + 1), elapsedSeconds: status.elapsedSeconds, estimateSeconds: status.secondsLeft))
+            }
+        default:
+            return
+        }
+    }
+
+    /// Every project the target holds at the end, with its quarters and, once done, what the
+    /// estimates turned out to be worth.
+    private static func endState<Target: ReplayTarget>(of target: Target, tracking: [String: Tracking]) async throws -> [ReplaySummary.Project] {
+        guard case .success(.array(let names)) = try await target.read("getAllProjects", []) else { return [] }
+        var projects: [ReplaySummary.Project] = []
+        for case .string(let name) in names {
+            guard case .success(let answer) = try await target.read("getProjectSummary", [.string(name)]),
+                let status = try? ProjectStatus(answer)
+            else { continue }
+            var quarters = tracking[name]?.quarters ?? []
+            if status.state == "done" {
+                for index in quarters.indices {
+                    quarters[index].actualSeconds = status.elapsedSeconds - quarters[index].elapsedSeconds
+                }
+            }
+            projects.append(.init(status: status, quarters: quarters, frameErrorsReported: tracking[name]?.frameErrors ?? 0))
+        }
+        return projects
+    }
+}
+
+extension RPCValue {
+    fileprivate var number: Double? {
+        switch self {
+        case .double(let value): value
+        case .int(let value): Double(value)
+        default: nil
+        }
+    }
+}
+
+extension Duration {
+    fileprivate var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
