@@ -13,12 +13,12 @@ public final class InProcessTarget: ReplayTarget {
     private let effects = CapturedPluginEffects()
     public private(set) var core: TrackerCore
     /// The first call's time: virtual time is `start + offset`.
-    private let start: Timestamp
+    private var start: Timestamp?
 
-    public init(pluginFolder: String? = nil, start: Timestamp) {
+    /// - Parameter pluginFolder: Lua plugins to load; their notifications are captured.
+    public init(pluginFolder: String? = nil) {
         configuration = RenderTrackerConfiguration(pluginFolder: pluginFolder)
-        clock = ManualClock(start)
-        self.start = start
+        clock = ManualClock()
         core = TrackerCore(configuration: configuration, logger: .silent, clock: clock, pluginEffects: effects)
     }
 
@@ -30,6 +30,8 @@ public final class InProcessTarget: ReplayTarget {
     }
 
     public func send(_ call: RecordedCall, time: Timestamp, offset: Double) -> Result<RPCValue, RPCFault> {
+        let start = self.start ?? time
+        self.start = start
         // Exactly the recorded time at speed 1, so frame logs read the same times.
         clock.set(offset == time.seconds(since: start) ? time : start.advanced(bySeconds: offset))
         return core.dispatcher.call(call.method, call.params, client: call.client)

@@ -12,10 +12,7 @@ public enum Replay {
     public static func inProcess(
         path: String, options: ReplayOptions = .init(), warn: (RenderLogError) -> Void = { _ in }
     ) async throws -> ReplaySummary {
-        let reader = try RenderLogReader(path: path)
-        return try await run(reader, options: options, warn: warn) { start in
-            InProcessTarget(pluginFolder: options.pluginFolder, start: start)
-        }
+        try await run(path: path, into: InProcessTarget(pluginFolder: options.pluginFolder), options: options, warn: warn)
     }
 
     /// Into a running tracker at `url`, over XML-RPC.
@@ -23,9 +20,7 @@ public enum Replay {
     public static func live(
         path: String, url: String, options: ReplayOptions = .init(), warn: (RenderLogError) -> Void = { _ in }
     ) async throws -> ReplaySummary {
-        let reader = try RenderLogReader(path: path)
-        let target = try LiveTarget(url: url, fast: options.fast)
-        return try await run(reader, options: options, warn: warn) { _ in target }
+        try await run(path: path, into: try LiveTarget(url: url, fast: options.fast), options: options, warn: warn)
     }
 
     /// What is followed of one project while it replays.
@@ -34,12 +29,13 @@ public enum Replay {
         var frameErrors = 0
     }
 
-    /// - Parameter makeTarget: the target, given the first call's time (made at the first call).
-    static func run<Target: ReplayTarget>(
-        _ reader: RenderLogReader, options: ReplayOptions, warn: (RenderLogError) -> Void, makeTarget: (Timestamp) throws -> Target
+    /// Into any target; the target is left as the replay left it, for callers that look further.
+    public static func run<Target: ReplayTarget>(
+        path: String, into target: Target, options: ReplayOptions = .init(), warn: (RenderLogError) -> Void = { _ in }
     ) async throws -> ReplaySummary {
+        let reader = try RenderLogReader(path: path)
         let speed = options.fast ? 1 : options.speed
-        var target: Target?
+        var sawCall = false
         var first: Timestamp?
         var last: Timestamp?
         var tracking: [String: Tracking] = [:]
@@ -53,7 +49,7 @@ public enum Replay {
                 if truncated { summary.truncatedLastLine = true } else { summary.badLinesSkipped += 1 }
                 warn(error)
             case .entry(.header, _):
-                if let target {
+                if sawCall {
                     summary.restarts += 1
                     try await target.restart()
                     tracking = [:]
@@ -62,9 +58,8 @@ public enum Replay {
                 let start = first ?? time
                 first = start
                 last = max(last ?? time, time)
-                let sender = try target ?? makeTarget(start)
-                target = sender
-                let result = try await sender.send(call, time: time, offset: time.seconds(since: start) / speed)
+                sawCall = true
+                let result = try await target.send(call, time: time, offset: time.seconds(since: start) / speed)
                 summary.callsReplayed += 1
                 switch result {
                 case .failure(let fault):
@@ -73,19 +68,18 @@ public enum Replay {
                         summary.firstFaults.append("\(line): \(call.method): \(fault.message)")
                     }
                 case .success:
-                    try await follow(call, in: &tracking, target: sender)
+                    try await follow(call, in: &tracking, target: target)
                 }
             }
         }
         summary.wallSeconds = (ContinuousClock.now - began).seconds
-        let finalTarget = try target ?? makeTarget(ManualClock().now())
-        summary.target = finalTarget.name
+        summary.target = target.name
         if let first, let last {
             summary.recordedSpanSeconds = last.seconds(since: first)
             summary.replayedSpanSeconds = summary.recordedSpanSeconds / speed
         }
-        summary.notifications = await finalTarget.finish()
-        summary.projects = try await endState(of: finalTarget, tracking: tracking)
+        summary.notifications = await target.finish()
+        summary.projects = try await endState(of: target, tracking: tracking)
         return summary
     }
 
