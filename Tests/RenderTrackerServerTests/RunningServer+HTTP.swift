@@ -51,6 +51,13 @@ extension RunningServer {
         return response["result"] ?? .null
     }
 
+    /// `result` with the parameters as an array.
+    func result(_ method: String, params: [RPCValue]) async throws -> RPCValue {
+        let response = try await response(method, params)
+        if let error = response["error"] { throw UnexpectedHTTPAnswer(answer: HTTPAnswer(status: 200, body: JSONWriter.string(error))) }
+        return response["result"] ?? .null
+    }
+
     private func response(_ method: String, _ params: [RPCValue]) async throws -> [String: RPCValue] {
         let request = RPCValue.structure(["jsonrpc": .string("2.0"), "method": .string(method), "params": .array(params), "id": .int(1)])
         let answer = try await post(body: JSONWriter.string(request))
