@@ -157,7 +157,7 @@ public enum RenderLog {
 
     private static func header(_ fields: [String: RPCValue], format: RPCValue) throws(LineError) -> RenderLogHeader {
         guard format == .string(Self.format) else {
-            throw LineError("not a render log: format is \(format.debugSummary), not \"\(Self.format)\"", isFatal: true)
+            throw LineError("not a render log: format is \(JSONWriter.string(format)), not \"\(Self.format)\"", isFatal: true)
         }
         guard case .int(let version)? = fields["version"] else {
             throw LineError("the header has no integer \"version\"", isFatal: true)
