@@ -98,4 +98,24 @@ struct RecordReplayCommandTests {
         #expect(calls.count == 500)
         #expect(calls.last?.params == [.string("a/term"), .int(499), .double(1)])
     }
+
+    @Test("SIGHUP reopens the render log: logrotate's move-then-HUP leaves each call in exactly one file", .timeLimit(.minutes(1)))
+    func sighupReopens() async throws {
+        let path = RenderLogRecordingTests.temporaryLog("rotate")
+        let daemon = try ChildProcess.start([CommandLineTests.executable, "serve", "--host", "127.0.0.1", "--port", "0", "--record", path])
+        let listening = try #require(await daemon.line(containing: "rendertracker listening"))
+        let url = "http://127.0.0.1:" + (try #require(listening.split(separator: ":").last.map(String.init))) + "/rpc"
+        let first = try await rendertracker(["call", "--url", url, "setFrameRenderFraction", "a/rot", "1", "0.5"])
+        #expect(first.status == 0, "\(first.errors)")
+        try await Task.sleep(for: .milliseconds(300))  // flushed by then
+        try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
+        kill(daemon.process.processIdentifier, SIGHUP)
+        #expect(await daemon.waitForOutput(containing: "SIGHUP: render log reopened"), "\(daemon.outputSoFar)")
+        let second = try await rendertracker(["call", "--url", url, "setFrameRenderFraction", "a/rot", "2", "0.5"])
+        #expect(second.status == 0, "\(second.errors)")
+        daemon.process.terminate()
+        _ = await daemon.finish()
+        #expect(try RenderLogRecordingTests.calls(path + ".1").map(\.params[1]) == [.int(1)])
+        #expect(try RenderLogRecordingTests.calls(path).map(\.params[1]) == [.int(2)])
+    }
 }
