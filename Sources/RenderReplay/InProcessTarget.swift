@@ -1,5 +1,5 @@
 import Logging
-import LuaPlugins
+public import LuaPlugins
 public import RenderTracker
 public import RenderTrackerServer
 public import XMLRPC
@@ -16,10 +16,15 @@ public final class InProcessTarget: ReplayTarget {
     private var start: Timestamp?
 
     /// - Parameter pluginFolder: Lua plugins to load; their notifications are captured.
-    public init(pluginFolder: String? = nil) {
+    /// - Throws: when the plugins do not load (the daemon would run the built-ins instead; a
+    ///   replay asked to try plugins must not quietly replay without them).
+    public init(pluginFolder: String? = nil) throws(PluginReloadError) {
         configuration = RenderTrackerConfiguration(pluginFolder: pluginFolder)
         clock = ManualClock()
         core = TrackerCore(configuration: configuration, logger: .silent, clock: clock, pluginEffects: effects)
+        if case .failure(let error)? = core.plugins?.reload() {
+            throw error
+        }
     }
 
     public func restart() async {

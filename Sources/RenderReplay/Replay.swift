@@ -8,7 +8,8 @@ import XMLRPC
 public enum Replay {
     /// Into a fresh in-process tracker, in virtual time.
     /// - Parameter warn: told of each skipped line (`--skip-bad`, or a last line cut short).
-    /// - Throws: `RenderLogError` for an unreadable log, or a damaged line without `skipBad`.
+    /// - Throws: `RenderLogError` for an unreadable log, or a damaged line without `skipBad`;
+    ///   `PluginReloadError` when the plugins do not load.
     public static func inProcess(
         path: String, options: ReplayOptions = .init(), warn: (RenderLogError) -> Void = { _ in }
     ) async throws -> ReplaySummary {

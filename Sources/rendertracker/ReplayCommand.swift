@@ -1,4 +1,5 @@
 import ArgumentParser
+import LuaPlugins
 import RenderReplay
 import RenderTrackerServer
 
@@ -58,6 +59,9 @@ struct ReplayCommand: AsyncParsableCommand {
             }
         } catch let error as RenderLogError {
             printToStandardError("\(error)")
+            throw ExitCode.failure
+        } catch let error as PluginReloadError {
+            printToStandardError("rendertracker replay: plugins: \(error)")
             throw ExitCode.failure
         } catch let error as LiveTarget.Unreachable {
             printToStandardError("rendertracker replay: \(error)")

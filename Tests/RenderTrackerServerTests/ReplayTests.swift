@@ -26,7 +26,7 @@ struct ReplayTests {
     func recordThenReplay() async throws {
         let path = RenderLogRecordingTests.temporaryLog()
         let recorded = try await recordSession(to: path, logTimes: true)
-        let target = InProcessTarget()
+        let target = try InProcessTarget()
         let summary = try await Replay.run(path: path, into: target)
         #expect(summary.faults == 0 && summary.badLinesSkipped == 0, "\(summary.firstFaults)")
         let replayed = try await TrackerSnapshot.take(logTimes: true) { method, params in try target.core.dispatcher.call(method, params).get() }
@@ -128,5 +128,20 @@ struct ReplayTests {
             let wanted = (expected[log] ?? [:]).mapValues { "\($0.state) \($0.done) \($0.error)" }
             #expect(states == wanted, "\(log)")
         }
+    }
+
+    @Test("--plugins: an in-process replay runs plugin hooks and counts their notifications per plugin, sending none")
+    func pluginsCaptured() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rendertracker-replay-plugins-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try """
+            tracker.on("project_done", function(e) tracker.http_post("https://hooks.example.com/done", e.project) end)
+            tracker.on("frame_error", function(e) tracker.http_post("https://hooks.example.com/failed", e.project) end)
+            """.write(to: folder.appendingPathComponent("notify.lua"), atomically: true, encoding: .utf8)
+        let summary = try await Replay.inProcess(
+            path: Self.logsFolder.appendingPathComponent("ifd.jsonl").path, options: ReplayOptions(pluginFolder: folder.path))
+        #expect(summary.faults == 0)
+        // One frame failed once, and the project finished once.
+        #expect(summary.notifications == ["notify.lua": 2], "\(summary.notifications)")
     }
 }
