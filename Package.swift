@@ -38,6 +38,8 @@ let package = Package(
         .target(name: "XMLRPC", dependencies: ["CExpat"], swiftSettings: strict),
         // The model: projects, frames, events, estimate. Pure Swift, no I/O, injectable clock.
         .target(name: "RenderTracker", swiftSettings: strict),
+        // A render farm in virtual time making the calls real HQueue clients make. Pure Swift.
+        .target(name: "FarmSimulation", dependencies: ["XMLRPC"], swiftSettings: strict),
         // Studio plugins in sandboxed Lua: naming, estimate, event hooks, notifications.
         .target(
             name: "LuaPlugins",
@@ -64,11 +66,21 @@ let package = Package(
             exclude: ["Monitor"],
             swiftSettings: strict
         ),
+        // Scenario scripts in Lua: a simulated farm driving the in-process tracker, with expectations.
+        .target(
+            name: "RenderScenarios",
+            dependencies: [
+                "FarmSimulation", "RenderTrackerServer", "RenderTracker", "LuaPlugins", "XMLRPC",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // The command-line tool: `serve`, `call`, `status`, `watch`, `plugins`.
         .executableTarget(
             name: "rendertracker",
             dependencies: [
                 "RenderTrackerServer",
+                "RenderScenarios",
                 "LuaPlugins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -14,10 +14,12 @@ public struct TrackerCore: Sendable {
     public let feed: ChangeFeed
     public let metrics: ServerMetrics
 
-    /// - Parameter pluginEffects: where plugin notifications go; nil delivers them for real.
+    /// - Parameters:
+    ///   - pluginEffects: where plugin notifications go; nil delivers them for real.
+    ///   - observers: told of every write after the built-in ones (scenarios keep the events).
     public init(
         configuration: RenderTrackerConfiguration, logger: Logger, clock: any TrackerClock = SystemClock(),
-        pluginEffects: (any PluginEffects)? = nil
+        pluginEffects: (any PluginEffects)? = nil, observers: [any TrackerObserver] = []
     ) {
         let plugins = configuration.pluginFolder.map { folder in
             PluginEngine(
@@ -33,7 +35,7 @@ public struct TrackerCore: Sendable {
         let feed = ChangeFeed()
         let tracker = SharedTracker(
             Tracker(clock: clock, limits: configuration.trackerLimits), logger: logger,
-            observers: [feed] + (plugins.map { [PluginHookObserver(plugins: $0)] } ?? [])
+            observers: [feed] + (plugins.map { [PluginHookObserver(plugins: $0)] } ?? []) + observers
         )
         metrics.reportTotals(of: tracker)
         if let plugins {

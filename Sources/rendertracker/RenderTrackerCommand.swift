@@ -5,6 +5,6 @@ struct RenderTrackerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rendertracker",
         abstract: "A render-status tracker for HQueue render farms: XML-RPC and JSON-RPC on one port.",
-        subcommands: [ServeCommand.self, CallCommand.self, StatusCommand.self, WatchCommand.self, PluginsCommand.self]
+        subcommands: [ServeCommand.self, CallCommand.self, StatusCommand.self, WatchCommand.self, PluginsCommand.self, ScenarioCommand.self]
     )
 }
