@@ -92,6 +92,7 @@ let package = Package(
         ),
         .testTarget(name: "XMLRPCTests", dependencies: ["XMLRPC"], swiftSettings: strict),
         .testTarget(name: "RenderTrackerTests", dependencies: ["RenderTracker"], swiftSettings: strict),
+        .testTarget(name: "FarmSimulationTests", dependencies: ["FarmSimulation", "XMLRPC"], swiftSettings: strict),
         .testTarget(
             name: "LuaPluginsTests",
             dependencies: ["LuaPlugins", "RenderTracker", .product(name: "Logging", package: "swift-log")],
