@@ -39,6 +39,8 @@ let package = Package(
         .target(name: "XMLRPC", dependencies: ["CExpat"], swiftSettings: strict),
         // The model: projects, frames, events, estimate. Pure Swift, no I/O, injectable clock.
         .target(name: "RenderTracker", swiftSettings: strict),
+        // A render farm in virtual time making the calls real HQueue clients make. Pure Swift.
+        .target(name: "FarmSimulation", dependencies: ["XMLRPC"], swiftSettings: strict),
         // Studio plugins in sandboxed Lua: naming, estimate, event hooks, notifications.
         .target(
             name: "LuaPlugins",
@@ -73,12 +75,22 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // The command-line tool: `serve`, `call`, `status`, `watch`, `plugins`, `replay`.
+        // Scenario scripts in Lua: a simulated farm driving the in-process tracker, with expectations.
+        .target(
+            name: "RenderScenarios",
+            dependencies: [
+                "FarmSimulation", "RenderTrackerServer", "RenderTracker", "LuaPlugins", "XMLRPC",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The command-line tool: `serve`, `call`, `status`, `watch`, `plugins`, `replay`, `scenario`.
         .executableTarget(
             name: "rendertracker",
             dependencies: [
                 "RenderTrackerServer",
                 "RenderReplay",
+                "RenderScenarios",
                 "LuaPlugins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -90,6 +102,7 @@ let package = Package(
         ),
         .testTarget(name: "XMLRPCTests", dependencies: ["XMLRPC"], swiftSettings: strict),
         .testTarget(name: "RenderTrackerTests", dependencies: ["RenderTracker"], swiftSettings: strict),
+        .testTarget(name: "FarmSimulationTests", dependencies: ["FarmSimulation", "XMLRPC"], swiftSettings: strict),
         .testTarget(
             name: "LuaPluginsTests",
             dependencies: ["LuaPlugins", "RenderTracker", .product(name: "Logging", package: "swift-log")],

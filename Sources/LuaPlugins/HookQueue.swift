@@ -71,6 +71,17 @@ final class HookQueue: Sendable {
     }
 
     /// Waits until every queued event has run, at most `seconds`; false if some were still waiting.
+    /// Blocks the calling thread: for callers on threads of their own (scenarios), never a task.
+    func drainBlocking(seconds: Double) -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while depth > 0 {
+            guard ContinuousClock.now < deadline else { return false }
+            Thread.sleep(forTimeInterval: 0.002)
+        }
+        return true
+    }
+
+    /// Waits until every queued event has run, at most `seconds`; false if some were still waiting.
     func drain(seconds: Double) async -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         while depth > 0 {

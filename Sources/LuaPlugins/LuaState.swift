@@ -43,20 +43,24 @@ public enum LuaCallFailure: Error, Sendable, Equatable, CustomStringConvertible 
 
 /// A function the host offers Lua: takes the Lua arguments, returns results or an error message
 /// that is raised in Lua.
-typealias LuaHostFunction = (_ id: Int32, _ arguments: [LuaValue]) -> Result<[LuaValue], LuaHostError>
+package typealias LuaHostFunction = (_ id: Int32, _ arguments: [LuaValue]) -> Result<[LuaValue], LuaHostError>
 
-struct LuaHostError: Error {
-    var message: String
+package struct LuaHostError: Error {
+    package var message: String
+
+    package init(message: String) {
+        self.message = message
+    }
 }
 
 /// One Lua state with the safe libraries and a prelude, whose memory is capped. Not thread-safe:
 /// its owner serialises every use (a lock or one thread).
-final class LuaState {
+package final class LuaState {
     private let handle: OpaquePointer
     private let host: LuaHostBox
     let memoryLimit: Int
 
-    init(memoryLimit: Int, prelude: String, host: @escaping LuaHostFunction) throws(LuaCallFailure) {
+    package init(memoryLimit: Int, prelude: String, host: @escaping LuaHostFunction) throws(LuaCallFailure) {
         self.memoryLimit = memoryLimit
         self.host = LuaHostBox(host)
         var error = rt_buffer()
@@ -76,7 +80,7 @@ final class LuaState {
     var memoryInUse: Int { rt_lua_memory_in_use(handle) }
 
     /// Calls the prelude's global function `name`.
-    func call(_ name: String, _ arguments: [LuaValue], limits: LuaCallLimits) -> Result<[LuaValue], LuaCallFailure> {
+    package func call(_ name: String, _ arguments: [LuaValue], limits: LuaCallLimits) -> Result<[LuaValue], LuaCallFailure> {
         call(name, encodedArguments: LuaValueCodec.encode(arguments), limits: limits)
     }
 

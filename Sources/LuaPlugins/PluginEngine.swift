@@ -244,6 +244,12 @@ public final class PluginEngine: ProjectNameFormula, Sendable {
         await hooks.drain(seconds: seconds)
     }
 
+    /// Waits for queued hooks on the calling thread, at most `seconds`: for scenarios, which run on
+    /// a thread of their own and need notifications in before they look.
+    public func drainHooksBlocking(seconds: Double) -> Bool {
+        hooks.drainBlocking(seconds: seconds)
+    }
+
     public var statistics: PluginStatistics {
         let generation = generation
         let counters = counters.withLock { $0 }

@@ -16,6 +16,13 @@ public struct RecentSamples: Sendable {
         values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
     }
 
+    /// How far samples stray from their mean (population standard deviation); nil below 4 samples,
+    /// too few to say.
+    public var standardDeviation: Double? {
+        guard values.count >= 4, let mean else { return nil }
+        return (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)).squareRoot()
+    }
+
     /// The oldest and newest samples (for a window of timestamps).
     public var oldest: Double? { values.count < capacity ? values.first : values[next] }
     public var newest: Double? { values.isEmpty ? nil : values[(next + values.count - 1) % values.count] }

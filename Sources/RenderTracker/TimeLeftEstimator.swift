@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Estimates how long a project has left. A protocol so a studio's own estimate (a Lua plugin)
 /// can replace the built-in one.
 public protocol TimeLeftEstimating: Sendable {
@@ -57,11 +63,48 @@ public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
         let machines = rendering.isEmpty
             ? completionRate(project, at: now).map { min(max(1, $0 * perFrame), peak) } ?? peak
             : Double(rendering.count)
-        let work = inFlightLeft.reduce(0, +) + Double(queued) * perFrame
-        let renderLeft = max(inFlightLeft.max() ?? 0, work / machines)
+        let renderLeft = Self.finishOfLastFrame(
+            inFlightLeft: inFlightLeft, machines: Int(machines.rounded()), queued: queued, perFrame: perFrame,
+            spread: project.renderDurations.standardDeviation ?? 0)
         // Frames still to render have their download ahead when the project downloads.
         let trailingDownload = project.downloadDurations.mean ?? 0
         return max(renderLeft + trailingDownload, downloadLeft ?? 0)
+    }
+
+    /// When the last frame finishes if each machine, as it frees up, takes the next queued frame
+    /// (HQueue's first come, first served): the machines rendering now free up as their frames
+    /// finish, the others are free at once. Unlike total work over machines, this sees the last
+    /// wave, where machines fall idle one by one while the final frames render. Frame times vary
+    /// (`spread`, their standard deviation), so the last of several final frames runs long: the
+    /// expected longest of them is added, not the mean.
+    static func finishOfLastFrame(inFlightLeft: [Double], machines: Int, queued: Int, perFrame: Double, spread: Double) -> Double {
+        let machines = max(machines, inFlightLeft.count, 1)
+        var freeAt = inFlightLeft + Array(repeating: 0, count: machines - inFlightLeft.count)
+        var queued = queued
+        // Whole rounds every machine takes in turn need no simulation: only the last two do.
+        let rounds = queued / machines - 1
+        if rounds > 0 {
+            freeAt = freeAt.map { $0 + Double(rounds) * perFrame }
+            queued -= rounds * machines
+        }
+        var earliest = MinimumHeap(freeAt.map { MachineFree(time: $0, lastFrameQueued: rounds > 0) })
+        for _ in 0..<queued {
+            earliest.replaceMinimum(with: MachineFree(time: earliest.minimum.time + perFrame, lastFrameQueued: true))
+        }
+        let final = earliest.elements
+        let inFlightFinish = final.filter { !$0.lastFrameQueued }.map(\.time).max() ?? 0
+        let queuedFinishes = final.filter(\.lastFrameQueued).map(\.time)
+        guard let latest = queuedFinishes.max() else { return inFlightFinish }
+        let contenders = queuedFinishes.filter { $0 >= latest - spread }.count
+        return max(inFlightFinish, latest + spread * expectedLargestOfNormals(contenders))
+    }
+
+    /// The expected largest of `count` standard normal draws (a table, then the asymptotic form).
+    static func expectedLargestOfNormals(_ count: Int) -> Double {
+        let table = [0, 0, 0.564, 0.846, 1.029, 1.163, 1.267, 1.352, 1.424, 1.485, 1.539]
+        if count < table.count { return table[max(count, 0)] }
+        let root = (2 * log(Double(count))).squareRoot()
+        return root - (log(log(Double(count))) + log(4 * Double.pi)) / (2 * root)
     }
 
     /// A typical frame's render time: the mean of recent finished renders, else what frames in flight
@@ -99,5 +142,40 @@ public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
     /// the recent completion rate.
     private func throughputEstimate(_ project: Project, framesLeft: Double, at now: Timestamp) -> Double? {
         completionRate(project, at: now).map { framesLeft / $0 }
+    }
+}
+
+/// When a machine is next free, and whether the frame it finishes then is one still queued now
+/// (whose time is a guess) rather than one in flight (whose own progress is known).
+struct MachineFree {
+    var time: Double
+    var lastFrameQueued: Bool
+}
+
+/// Machines by when they are free, earliest on top: the next frame goes to the machine free first.
+struct MinimumHeap {
+    private(set) var elements: [MachineFree]
+
+    init(_ elements: [MachineFree]) {
+        self.elements = elements.sorted { $0.time < $1.time }  // a sorted array is a valid heap
+    }
+
+    var minimum: MachineFree { elements.first ?? MachineFree(time: 0, lastFrameQueued: false) }
+
+    /// Replaces the earliest and restores the heap.
+    mutating func replaceMinimum(with element: MachineFree) {
+        guard !elements.isEmpty else { return }
+        elements[0] = element
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1
+            let right = left + 1
+            var earliest = parent
+            if left < elements.count && elements[left].time < elements[earliest].time { earliest = left }
+            if right < elements.count && elements[right].time < elements[earliest].time { earliest = right }
+            guard earliest != parent else { return }
+            elements.swapAt(parent, earliest)
+            parent = earliest
+        }
     }
 }

@@ -17,12 +17,14 @@ public struct TrackerCore: Sendable {
     /// Where calls are recorded; nil records nothing.
     public let recorder: RenderLogRecorder?
 
-    /// - Parameter pluginEffects: where plugin notifications go; nil delivers them for real.
-    /// - Parameter recorder: the render log every successful write (and read, if it says so) is
-    ///   appended to, stamped with `clock`'s time.
+    /// - Parameters:
+    ///   - pluginEffects: where plugin notifications go; nil delivers them for real.
+    ///   - recorder: the render log every successful write (and read, if it says so) is appended
+    ///     to, stamped with `clock`'s time.
+    ///   - observers: told of every write after the built-in ones (scenarios keep the events).
     public init(
         configuration: RenderTrackerConfiguration, logger: Logger, clock: any TrackerClock = SystemClock(),
-        pluginEffects: (any PluginEffects)? = nil, recorder: RenderLogRecorder? = nil
+        pluginEffects: (any PluginEffects)? = nil, recorder: RenderLogRecorder? = nil, observers: [any TrackerObserver] = []
     ) {
         let plugins = configuration.pluginFolder.map { folder in
             PluginEngine(
@@ -38,7 +40,7 @@ public struct TrackerCore: Sendable {
         let feed = ChangeFeed()
         let tracker = SharedTracker(
             Tracker(clock: clock, limits: configuration.trackerLimits), logger: logger,
-            observers: [feed] + (plugins.map { [PluginHookObserver(plugins: $0)] } ?? []), recorder: recorder
+            observers: [feed] + (plugins.map { [PluginHookObserver(plugins: $0)] } ?? []) + observers, recorder: recorder
         )
         metrics.reportTotals(of: tracker)
         if let plugins {

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Logging
+import RenderScenarios
+
+/// What `scenario run` and `scenario eta-report` share: the scripts and how they run.
+struct ScenarioOptionsGroup: ParsableArguments {
+    @Argument(help: "Scenario scripts (.lua).")
+    var files: [String]
+
+    @OptionGroup var plugins: PluginOptionsGroup
+
+    @Option(help: "Wall-clock seconds each scenario may run.")
+    var timeout = 600.0
+
+    @Option(help: "Level of the tracker's own log lines (plugin warnings among them).")
+    var logLevel = "warning"
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("give at least one scenario file") }
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")); got \(logLevel)")
+        }
+    }
+
+    var options: ScenarioOptions {
+        var logger = Logger(label: "rendertracker") { ConsoleLogHandler(label: $0) }
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
+        return ScenarioOptions(pluginFolder: plugins.plugins, pluginOptions: plugins.options, timeoutSeconds: timeout, logger: logger)
+    }
+}
