@@ -4,8 +4,8 @@ eta-throughput.lua: an alternative "time left" for running renders.
 How it estimates
 ----------------
 The farm renders `M` frames at once and a frame takes about `D` seconds, so
-it finishes frames at a rate of M / D. Three things differ from the
-built-in estimate:
+it finishes frames at a rate of M / D. How it compares with the built-in
+estimate:
 
 1. D is the median of the recent render times (the last 32 frames seen from
    start to finish), not their mean: one frame that took ten times longer
@@ -17,7 +17,9 @@ built-in estimate:
    and 3 frames queued, the answer is "the third-earliest machine to free up,
    plus one frame", not "3/10 of a frame". The estimate is the latest
    machine's finish time, plus one typical download when frames download
-   after rendering.
+   after rendering. The built-in estimate models the waves the same way and
+   also adds the spread of frame times to the last one (the longest of the
+   final frames runs long); this plugin does not.
 
 3. The result is blended with the built-in estimate (`project.builtin`),
    trusting this one more as evidence grows: with n recent render times the
