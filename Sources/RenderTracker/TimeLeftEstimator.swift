@@ -29,7 +29,9 @@ public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
         case .running: break
         }
         let counts = project.statusCounts
-        let queued = counts[.waiting] + counts[.generatingIFD] + counts[.ifdReady]
+        // Frames in Error while the project still runs are work ahead too: HQueue retries failed
+        // jobs, and a spurious project error puts frames that have not started in Error.
+        let queued = counts[.waiting] + counts[.generatingIFD] + counts[.ifdReady] + counts[.error]
         var rendering: [(elapsed: Double, fraction: Double)] = []
         var downloadLeft: Double?
         for frame in project.framesInFlight {

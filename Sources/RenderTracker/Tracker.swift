@@ -5,6 +5,9 @@ public struct Tracker: Sendable {
     public let clock: any TrackerClock
     public var limits: TrackerLimits
     public var estimator: any TimeLeftEstimating
+    /// How long a Rendering frame must have been silent for a new startedFrameRender to count as a
+    /// rerun (its render timed from then) rather than another tile of the same render.
+    public static let silenceBeforeRerunSeconds = 300.0
     /// The global, monotonically increasing event counter (`incrementAndGetLastEventId`).
     public private(set) var lastEventID = 0
     private var projects: [String: Project] = [:]
@@ -48,6 +51,15 @@ public struct Tracker: Sendable {
             let imagePath = clip(imagePath)
             updateFrame(name, number, via: method, at: now, events: &events) { frame in
                 let previous = frame.status
+                // A start on a frame still Rendering is another tile of it, or a rerun of a job whose
+                // machine was lost. Tiles keep the first tile's start; a rerun, after the frame has
+                // been silent for minutes (HQueue noticing the loss), times its render from now,
+                // not from the lost attempt.
+                if previous == .rendering, let heard = frame.lastProgressAt ?? frame.renderStartedAt,
+                    now.seconds(since: heard) >= Self.silenceBeforeRerunSeconds
+                {
+                    frame.renderStartedAt = now
+                }
                 frame.status = .rendering
                 frame.renderFraction = 0
                 frame.renderSeenFromStart = true

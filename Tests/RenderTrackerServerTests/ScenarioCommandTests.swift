@@ -38,7 +38,13 @@ struct ScenarioCommandTests {
         let files = try scripts(in: "examples/scenarios/with-plugins")
         #expect(!files.isEmpty)
         let plugins = Self.repository.appendingPathComponent("plugins").path
-        let outcome = try await rendertracker(["scenario", "run", "--plugins", plugins] + files)
+        // The settings their headers give: where the notifiers would post (captured, never sent).
+        let outcome = try await ChildProcess.run(
+            [CommandLineTests.executable, "scenario", "run", "--plugins", plugins] + files,
+            environment: [
+                "RENDERTRACKER_STALL_ALERT_URL": "https://hooks.example.com/render-alerts",
+                "RENDERTRACKER_WEBHOOK_NOTIFY_URL": "https://hooks.example.com/render-done",
+            ], separateErrors: true)
         #expect(outcome.status == 0, "\(outcome.output)\(outcome.errors)")
         #expect(outcome.output.hasSuffix(" passed, 0 failed\n"), "\(outcome.output)")
     }
@@ -96,6 +102,37 @@ struct ScenarioCommandTests {
         let outcome = try await rendertracker(["scenario", "run", file])
         #expect(outcome.status == 0, "\(outcome.output)")
         #expect(outcome.output.contains("ok    ten waves of one-hour frames end at ten hours"))
+    }
+
+    @Test("--emit-log writes the farm's calls as a render log that replay turns into the same end state")
+    func emitLogReplays() async throws {
+        let scenario = Self.repository.appendingPathComponent("examples/scenarios/ifd-route.lua").path
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("scenario-\(UUID().uuidString).jsonl").path
+        let run = try await rendertracker(["scenario", "run", "--emit-log", log, scenario])
+        #expect(run.status == 0, "\(run.output)")
+        let text = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(text.hasPrefix("{\"format\":\"rendertracker-log\",\"version\":1,"))
+        #expect(text.contains("\"source\":\"scenario \(scenario)\""))
+        #expect(text.contains("\"client\":\"render-001\",\"method\":\"startedRenderProject\""), "the machine is the client")
+        let replay = try await rendertracker(["replay", "--json", log])
+        #expect(replay.status == 0, "\(replay.errors)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(replay.output.utf8)) as? [String: Any])
+        #expect(summary["faults"] as? Int == 0)
+        let projects = try #require(summary["projects"] as? [[String: Any]])
+        #expect(projects.count == 1)
+        #expect(projects.first?["project"] as? String == "alice/lighting_v003")
+        #expect(projects.first?["state"] as? String == "done")
+        #expect((projects.first?["status_counts"] as? [String: Any])?["Done"] as? Int == 100)
+        // The farm took 2229 s of virtual time; the log replays the same span.
+        #expect((summary["recorded_span_seconds"] as? Double).map { abs($0 - 2229.4) < 1 } == true)
+    }
+
+    @Test("--emit-log takes one scenario")
+    func emitLogOneScenario() async throws {
+        let scenario = Self.repository.appendingPathComponent("examples/scenarios/ifd-route.lua").path
+        let outcome = try await rendertracker(["scenario", "run", "--emit-log", "/tmp/x.jsonl", scenario, scenario])
+        #expect(outcome.status != 0)
+        #expect(outcome.errors.contains("--emit-log records one scenario; give one file, not 2"), "\(outcome.errors)")
     }
 
     @Test("eta-report prints the tracker's error beside both baselines at each milestone, and the medians")

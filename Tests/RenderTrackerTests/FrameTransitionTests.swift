@@ -32,6 +32,21 @@ struct FrameTransitionTests {
 
     // MARK: Rendering
 
+    @Test("A rerun's startedFrameRender on a frame silent for minutes restarts its render clock: its duration is the rerun's")
+    func rerunOfLostAttempt() throws {
+        var farm = Farm()
+        farm.start("p", frames: [1])
+        farm.apply(.startedFrameRender(project: "p", frame: 1, jobID: "7", imagePath: "/r/1.exr"))
+        // The machine is lost; HQueue reruns the job ten minutes later elsewhere.
+        farm.clock.advance(bySeconds: 600)
+        farm.apply(.startedFrameRender(project: "p", frame: 1, jobID: "8", imagePath: "/r/1.exr"))
+        farm.clock.advance(bySeconds: 100)
+        farm.apply(.setFrameRenderFraction(project: "p", frame: 1, fraction: 1))
+        let project = try #require(farm.tracker.project(named: "p"))
+        #expect(project.renderDurations.values == [100])
+        #expect(project.frame(1)?.renderStartedAt == newYear2026.advanced(bySeconds: 600))
+    }
+
     @Test("startedFrameRender puts the frame in Rendering at fraction 0 with the job id and image path")
     func startedRender() throws {
         var farm = Farm()
