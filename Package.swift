@@ -40,7 +40,7 @@ let package = Package(
         // The model: projects, frames, events, estimate. Pure Swift, no I/O, injectable clock.
         .target(name: "RenderTracker", swiftSettings: strict),
         // A render farm in virtual time making the calls real HQueue clients make. Pure Swift.
-        .target(name: "FarmSimulation", dependencies: ["XMLRPC"], swiftSettings: strict),
+        .target(name: "FarmSimulation", dependencies: ["RenderTracker", "XMLRPC"], swiftSettings: strict),
         // Studio plugins in sandboxed Lua: naming, estimate, event hooks, notifications.
         .target(
             name: "LuaPlugins",

@@ -89,9 +89,10 @@ public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
             freeAt = freeAt.map { $0 + Double(rounds) * perFrame }
             queued -= rounds * machines
         }
-        var earliest = MinimumHeap(freeAt.map { MachineFree(time: $0, lastFrameQueued: rounds > 0) })
+        var earliest = BinaryHeap(freeAt.map { MachineFree(time: $0, lastFrameQueued: rounds > 0) }) { $0.time < $1.time }
         for _ in 0..<queued {
-            earliest.replaceMinimum(with: MachineFree(time: earliest.minimum.time + perFrame, lastFrameQueued: true))
+            guard let free = earliest.first else { break }
+            earliest.replaceFirst(with: MachineFree(time: free.time + perFrame, lastFrameQueued: true))
         }
         let final = earliest.elements
         let inFlightFinish = final.filter { !$0.lastFrameQueued }.map(\.time).max() ?? 0
@@ -152,32 +153,4 @@ public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
 struct MachineFree {
     var time: Double
     var lastFrameQueued: Bool
-}
-
-/// Machines by when they are free, earliest on top: the next frame goes to the machine free first.
-struct MinimumHeap {
-    private(set) var elements: [MachineFree]
-
-    init(_ elements: [MachineFree]) {
-        self.elements = elements.sorted { $0.time < $1.time }  // a sorted array is a valid heap
-    }
-
-    var minimum: MachineFree { elements.first ?? MachineFree(time: 0, lastFrameQueued: false) }
-
-    /// Replaces the earliest and restores the heap.
-    mutating func replaceMinimum(with element: MachineFree) {
-        guard !elements.isEmpty else { return }
-        elements[0] = element
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1
-            let right = left + 1
-            var earliest = parent
-            if left < elements.count && elements[left].time < elements[earliest].time { earliest = left }
-            if right < elements.count && elements[right].time < elements[earliest].time { earliest = right }
-            guard earliest != parent else { return }
-            elements.swapAt(parent, earliest)
-            parent = earliest
-        }
-    }
 }
