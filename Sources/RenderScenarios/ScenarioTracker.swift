@@ -22,7 +22,7 @@ final class ScenarioTracker: FarmCallSink {
     let notifications = CapturedPluginEffects()
     let events = ScenarioEventLog()
     private(set) var faults: [Fault] = []
-    private var stalls: StallWatch?
+    private var stalls: StallWatch
     private var lastStallCheck = 0.0
 
     /// - Parameter recorder: where the calls go as a render log (`scenario run --emit-log`).
@@ -33,7 +33,7 @@ final class ScenarioTracker: FarmCallSink {
             configuration: RenderTrackerConfiguration(pluginFolder: pluginFolder, pluginOptions: pluginOptions),
             logger: logger, clock: clock, pluginEffects: notifications, recorder: recorder, observers: [events]
         )
-        stalls = core.plugins.map { StallWatch(stallSeconds: $0.options.stallSeconds) }
+        stalls = StallWatch(stallSeconds: pluginOptions.stallSeconds)
     }
 
     func send(_ call: FarmCall) -> RPCValue? {
@@ -48,17 +48,19 @@ final class ScenarioTracker: FarmCallSink {
     }
 
     /// Virtual time moved on: look for stalled frames about once a virtual minute, as the
-    /// daemon's plugin service does in real time.
+    /// daemon's plugin service does in real time, for `farm:events` and for plugins that hook them.
     func timeAdvanced(to seconds: Double) {
         clock.set(start.advanced(bySeconds: seconds))
-        guard let plugins = core.plugins, var watch = stalls, seconds - lastStallCheck >= 60,
-            plugins.wantedEvents.contains(.frameStalled)
-        else { return }
+        guard seconds - lastStallCheck >= 60 else { return }
         lastStallCheck = seconds
-        for event in core.tracker.read({ watch.newStalls(in: $0) }) {
-            plugins.enqueue(event)
+        let stalled = core.tracker.read { stalls.newStalls(in: $0) }
+        guard !stalled.isEmpty else { return }
+        events.append(stalled)
+        if let plugins = core.plugins, plugins.wantedEvents.contains(.frameStalled) {
+            for event in stalled {
+                plugins.enqueue(event)
+            }
         }
-        stalls = watch
     }
 
     /// Every notification plugins sent so far, after letting queued hooks run.
@@ -78,6 +80,11 @@ final class ScenarioEventLog: TrackerObserver {
     func trackerDidApply(_ command: TrackerCommand, outcome: TrackerOutcome, in tracker: Tracker) {
         guard !outcome.events.isEmpty else { return }
         let events = outcome.events.flatMap { PluginEvent.events(for: $0, in: tracker, wanted: everyEvent) }
+        kept.withLock { $0.append(contentsOf: events) }
+    }
+
+    /// Events found outside a write (stalled frames).
+    func append(_ events: [PluginEvent]) {
         kept.withLock { $0.append(contentsOf: events) }
     }
 
