@@ -558,9 +558,12 @@ private struct ShippedPlugins {
             try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
         let log = log
-        // The daemon's limits, but for the time a request call may take: tests share two cores,
-        // and the instruction budget is what says a plugin is cheap enough.
-        let options = PluginOptions(requestCallLimits: LuaCallLimits(instructions: 1_000_000, seconds: 2))
+        // The daemon's limits, but for the time a call may take: tests share two cores (and the
+        // hook thread runs at the lowest priority), and the instruction budget is what says a
+        // plugin is cheap enough.
+        let options = PluginOptions(
+            requestCallLimits: LuaCallLimits(instructions: 1_000_000, seconds: 2),
+            hookCallLimits: LuaCallLimits(instructions: PluginOptions().hookCallLimits.instructions, seconds: 10))
         engine = PluginEngine(
             folder: PluginFolder(path: folder.path, environment: [:]), options: options, effects: effects, clock: clock,
             logger: Logger(label: "shipped-plugins") { _ in RecordingLogHandler(recorder: log) }

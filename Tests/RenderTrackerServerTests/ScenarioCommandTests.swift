@@ -39,8 +39,9 @@ struct ScenarioCommandTests {
         #expect(!files.isEmpty)
         let plugins = Self.repository.appendingPathComponent("plugins").path
         // The settings their headers give: where the notifiers would post (captured, never sent).
+        // Hooks may take longer than the daemon's 1 s here: tests share two cores.
         let outcome = try await ChildProcess.run(
-            [CommandLineTests.executable, "scenario", "run", "--plugins", plugins] + files,
+            [CommandLineTests.executable, "scenario", "run", "--plugins", plugins, "--plugin-hook-milliseconds", "10000"] + files,
             environment: [
                 "RENDERTRACKER_STALL_ALERT_URL": "https://hooks.example.com/render-alerts",
                 "RENDERTRACKER_WEBHOOK_NOTIFY_URL": "https://hooks.example.com/render-done",
