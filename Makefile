@@ -9,7 +9,7 @@ SYSTEM_PACKAGES := libexpat1-dev liblua5.4-dev zlib1g-dev pkg-config python3
 TEST_PACKAGES := chromium chromium-driver python3-pip
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test build deps test-deps bench bench-memory monitor-assets monitor-screenshots clean
+.PHONY: run test build deps test-deps bench bench-memory bench-replay bench-scenario monitor-assets monitor-screenshots clean
 
 run: build
 	.build/release/rendertracker serve --host $(HOST) --port $(PORT)
@@ -24,6 +24,13 @@ test: deps test-deps
 bench: build
 	@command -v wrk >/dev/null || $(SUDO) apt-get install -y wrk
 	Benchmarks/throughput.sh 5
+
+# Render logs and scenarios: replay --fast calls/s, and 10,000 frames on 500 machines.
+bench-replay: build
+	Benchmarks/replay.sh 5
+
+bench-scenario: build
+	Benchmarks/scenario.sh 3
 
 bench-memory: build
 	.build/release/rendertracker serve --host 127.0.0.1 --port $(PORT) --log-level warning & pid=$$!; \
