@@ -73,7 +73,7 @@ public enum Replay {
                 }
             }
         }
-        summary.wallSeconds = (ContinuousClock.now - began).seconds
+        summary.wallSeconds = (ContinuousClock.now - began) / .seconds(1)
         summary.target = target.name
         if let first, let last {
             summary.recordedSpanSeconds = last.seconds(since: first)
@@ -140,12 +140,5 @@ extension RPCValue {
         case .int(let value): Double(value)
         default: nil
         }
-    }
-}
-
-extension Duration {
-    fileprivate var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

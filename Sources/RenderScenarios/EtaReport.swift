@@ -1,5 +1,6 @@
-public import FarmSimulation
+import FarmSimulation
 import Foundation
+public import XMLRPC
 
 /// How well the tracker's time-left estimate did on scenarios, next to two peer baselines
 /// computed on the same runs: straight-line extrapolation (Afanasy) and average frame time times
@@ -87,29 +88,30 @@ public struct EtaReport: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    /// The report for machines: every row's errors and the medians.
-    public var json: [String: Any] {
-        func errors(_ values: [Int: Double?]) -> [String: Any] {
-            var result: [String: Any] = [:]
+    /// The report for machines (`--json`, written by `JSONWriter` like every other answer): every
+    /// row's errors by milestone (null for a missing estimate), and the medians.
+    public var json: RPCValue {
+        func errors(_ values: [Int: Double?]) -> RPCValue {
+            var result: [String: RPCValue] = [:]
             for milestone in Self.milestones {
-                if let value = values[milestone] { result["\(milestone)"] = value.map { $0 as Any } ?? NSNull() }
+                if let value = values[milestone] { result["\(milestone)"] = value.map(RPCValue.double) ?? .null }
             }
-            return result
+            return .structure(result)
         }
-        return [
-            "rows": rows.map { row in
-                [
-                    "scenario": row.scenario, "project": row.project, "tracker": errors(row.tracker),
+        func median(_ estimate: KeyPath<Row, [Int: Double?]>) -> RPCValue { medianAbsoluteError(estimate).map(RPCValue.double) ?? .null }
+        return .structure([
+            "rows": .array(rows.map { row in
+                .structure([
+                    "scenario": .string(row.scenario), "project": .string(row.project), "tracker": errors(row.tracker),
                     "straight_line": errors(row.straightLine), "average_frame": errors(row.averageFrame),
-                ] as [String: Any]
-            },
-            "unfinished": unfinished,
-            "median_absolute_error_from_25": [
-                "tracker": medianAbsoluteError(\.tracker) as Any, "straight_line": medianAbsoluteError(\.straightLine) as Any,
-                "average_frame": medianAbsoluteError(\.averageFrame) as Any,
-            ],
-            "goal_met": goalMet,
-        ]
+                ])
+            }),
+            "unfinished": .array(unfinished.map(RPCValue.string)),
+            "median_absolute_error_from_25": .structure([
+                "tracker": median(\.tracker), "straight_line": median(\.straightLine), "average_frame": median(\.averageFrame),
+            ]),
+            "goal_met": .bool(goalMet),
+        ])
     }
 
     private static func format(_ error: Double??) -> String {

@@ -76,7 +76,7 @@ public struct ScenarioRunner: Sendable {
                     errors: Farm.milestones.compactMap { farm.estimateErrors(of: index, at: $0) })
             }
         }
-        result.wallSeconds = (ContinuousClock.now - started).seconds
+        result.wallSeconds = (ContinuousClock.now - started) / .seconds(1)
         return result
     }
 
@@ -99,12 +99,5 @@ public struct ScenarioRunner: Sendable {
         case .success: return nil
         case .failure(let failure): return failure.description
         }
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        let (whole, fraction) = components
-        return Double(whole) + Double(fraction) / 1e18
     }
 }

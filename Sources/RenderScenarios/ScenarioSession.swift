@@ -1,5 +1,4 @@
 import FarmSimulation
-import Foundation
 import Logging
 import LuaPlugins
 import RenderTracker
@@ -99,7 +98,7 @@ final class ScenarioSession {
             case .reached: return [.string("reached")]
             case .idle: return [.string("idle")]
             case .stuck(let waiting):
-                output("  note: \(waiting) jobs are waiting and no machine is alive to run them (virtual time \(Self.clock(farm.now)))")
+                output("  note: \(waiting) jobs are waiting and no machine is alive to run them (at \(Int(farm.now.rounded())) s of farm time)")
                 return [.string("stuck")]
             }
         case .rerender:
@@ -126,7 +125,6 @@ final class ScenarioSession {
             let count = try arguments.integer(1, "count")
             let given = arguments.value(2).arrayElements ?? []
             let params = (0..<count).map { $0 < given.count ? RPCValue(lua: given[$0]) : .null }
-            tracker.clock.set(tracker.start.advanced(bySeconds: farm.now))
             switch tracker.core.dispatcher.call(method, params) {
             case .success(let value): return [.bool(true), LuaValue(rpc: value)]
             case .failure(let fault): return [.bool(false), .string("fault \(fault.code): \(fault.message)")]
@@ -159,11 +157,6 @@ final class ScenarioSession {
         return render
     }
 
-    /// `2h 05m 10s` of virtual time, for notes.
-    static func clock(_ seconds: Double) -> String {
-        let whole = Int(seconds.rounded())
-        return "\(whole / 3600)h \(String(format: "%02d", whole / 60 % 60))m \(String(format: "%02d", whole % 60))s"
-    }
 }
 
 /// A host call's arguments, read with errors that name the function and the argument.

@@ -1,8 +1,8 @@
 import FarmSimulation
-public import Logging
-public import LuaPlugins
-public import RenderTracker
-public import RenderTrackerServer
+import Logging
+import LuaPlugins
+import RenderTracker
+import RenderTrackerServer
 import Synchronization
 import XMLRPC
 

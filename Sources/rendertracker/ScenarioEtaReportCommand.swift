@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import RenderScenarios
+import RenderTrackerServer
 
 struct ScenarioEtaReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,11 +31,6 @@ struct ScenarioEtaReportCommand: ParsableCommand {
             results.append(result)
         }
         let report = EtaReport(results: results)
-        if json {
-            let data = try JSONSerialization.data(withJSONObject: report.json, options: [.prettyPrinted, .sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
-        } else {
-            print(report.text)
-        }
+        print(json ? JSONWriter.string(report.json) : report.text)
     }
 }
