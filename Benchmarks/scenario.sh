@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
+[ -x /usr/bin/time ] || { echo "GNU time is missing: apt-get install -y time" >&2; exit 2; }
 swift build -c release --product rendertracker >/dev/null
 binary=$(swift build -c release --show-bin-path)/rendertracker
 for run in $(seq "$runs"); do
