@@ -52,7 +52,7 @@ monitor-screenshots: deps test-deps
 	$(SWIFT) build --product rendertracker
 	for scenario in projects_list project_view; do \
 	  .build/debug/rendertracker serve --host 127.0.0.1 --port $(PORT) --log-level warning & pid=$$!; sleep 1; \
-	  SCREENSHOTS_DIR=docs/images python3 Tests/RenderTrackerServerTests/Clients/monitor_page.py http://127.0.0.1:$(PORT) $$scenario \
+	  SCREENSHOTS_DIR=docs/images python3 Tests/EndToEndTests/Clients/monitor_page.py http://127.0.0.1:$(PORT) $$scenario \
 	    >/dev/null; status=$$?; kill $$pid; wait $$pid; [ $$status = 0 ] || exit $$status; done
 
 deps:

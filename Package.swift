@@ -1,25 +1,39 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// Linux is the platform: the daemon, its tests and CI run on Debian (system libraries from apt:
+// libexpat, Lua 5.4, zlib). Nothing is kept building on Apple platforms, so none is declared.
+
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+
 let package = Package(
     name: "rendertracker",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "rendertracker", targets: ["rendertracker"]),
-        .library(name: "RenderTracker", targets: ["RenderTracker"]),
-        .library(name: "RenderTrackerServer", targets: ["RenderTrackerServer"]),
+        .library(name: "RPC", targets: ["RPC"]),
         .library(name: "XMLRPC", targets: ["XMLRPC"]),
+        .library(name: "RenderTracker", targets: ["RenderTracker"]),
+        .library(name: "LuaHost", targets: ["LuaHost"]),
         .library(name: "LuaPlugins", targets: ["LuaPlugins"]),
+        .library(name: "RenderLog", targets: ["RenderLog"]),
+        .library(name: "RenderTrackerService", targets: ["RenderTrackerService"]),
+        .library(name: "RenderTrackerServer", targets: ["RenderTrackerServer"]),
+        .library(name: "RenderTrackerClient", targets: ["RenderTrackerClient"]),
         .library(name: "RenderReplay", targets: ["RenderReplay"]),
+        .library(name: "FarmSimulation", targets: ["FarmSimulation"]),
+        .library(name: "RenderScenarios", targets: ["RenderScenarios"]),
+        // The test kit: a running daemon, child processes, a webhook receiver, a Prometheus text reader.
+        .library(name: "RenderTrackerTesting", targets: ["RenderTrackerTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
@@ -28,6 +42,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
+        // MARK: C libraries
         // libexpat, the streaming XML parser under Python's and xmlrpc-c's XML-RPC.
         .systemLibrary(name: "CExpat", pkgConfig: "expat", providers: [.apt(["libexpat1-dev"])]),
         // Lua 5.4, Debian's liblua5.4-dev; only CLuaShim touches it.
@@ -35,29 +50,42 @@ let package = Package(
         // The C side of the Lua boundary: capped allocator, instruction and time budget, protected
         // calls, values passed as bytes, so no Lua error (longjmp) ever crosses a Swift frame.
         .target(name: "CLuaShim", dependencies: ["CLua"]),
-        // XML-RPC values and the request/response/fault codec.
-        .target(name: "XMLRPC", dependencies: ["CExpat"], swiftSettings: strict),
-        // The model: projects, frames, events, estimate. Pure Swift, no I/O, injectable clock.
-        .target(name: "RenderTracker", swiftSettings: strict),
-        // A render farm in virtual time making the calls real HQueue clients make. Pure Swift.
-        .target(name: "FarmSimulation", dependencies: ["RenderTracker", "XMLRPC"], swiftSettings: strict),
+
+        // MARK: Protocol
+        // RPC without a wire format or a domain: values, faults, methods, typed parameters, the
+        // dispatcher and its observers, system.*, and JSON-RPC with its JSON codec.
+        .target(name: "RPC", swiftSettings: strict),
+        // The XML-RPC codec on libexpat.
+        .target(name: "XMLRPC", dependencies: ["RPC", "CExpat"], swiftSettings: strict),
+
+        // MARK: Model
+        // Projects, frames, events, estimate. Pure Swift, no I/O, injectable clock.
+        .target(name: "RenderTracker", dependencies: [.product(name: "HeapModule", package: "swift-collections")], swiftSettings: strict),
+
+        // MARK: Lua
+        // A generic sandboxed Lua host: a state, values, the byte codec, limits, host-function tables.
+        .target(name: "LuaHost", dependencies: ["CLuaShim"], swiftSettings: strict),
         // Studio plugins in sandboxed Lua: naming, estimate, event hooks, notifications.
+        .target(name: "LuaPlugins", dependencies: ["LuaHost", "RenderTracker", logging], swiftSettings: strict),
+
+        // MARK: The tracker as a service
+        // Render logs: the JSON Lines format, its reader and the recorder.
+        .target(name: "RenderLog", dependencies: ["RPC", "RenderTracker", logging], swiftSettings: strict),
+        // The tracker behind its lock: the one write pipeline, the method table, the estimate seam,
+        // the change feed, plugins and stall checks. No network.
         .target(
-            name: "LuaPlugins",
-            dependencies: ["CLuaShim", "RenderTracker", .product(name: "Logging", package: "swift-log")],
+            name: "RenderTrackerService",
+            dependencies: ["RPC", "RenderTracker", "LuaHost", "LuaPlugins", "RenderLog", logging],
             swiftSettings: strict
         ),
-        // The HTTP application: XML-RPC and JSON-RPC endpoints bound to the model.
+        // HTTP only: routes, middleware, the event stream, the monitor page, /metrics, services.
         .target(
             name: "RenderTrackerServer",
             dependencies: [
-                "RenderTracker",
-                "XMLRPC",
-                "LuaPlugins",
+                "RenderTrackerService", "RPC", "XMLRPC", "RenderTracker", "LuaPlugins", "RenderLog", logging,
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -67,59 +95,95 @@ let package = Package(
             exclude: ["Monitor"],
             swiftSettings: strict
         ),
+        // Talking to a tracker: XML-RPC and JSON-RPC over one HTTP client, multicall, typed answers.
+        .target(name: "RenderTrackerClient", dependencies: ["RPC", "XMLRPC", "RenderTracker"], swiftSettings: strict),
+
+        // MARK: Virtual time
         // Render-log replay: a recorded session sent again, in virtual time in-process or to a live tracker.
         .target(
             name: "RenderReplay",
-            dependencies: [
-                "RenderTrackerServer", "RenderTracker", "LuaPlugins", "XMLRPC", .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: ["RenderTrackerService", "RenderTrackerClient", "RenderLog", "RPC", "RenderTracker", "LuaPlugins", logging],
+            swiftSettings: strict
+        ),
+        // A render farm in virtual time making the calls real HQueue clients make. Pure Swift.
+        .target(
+            name: "FarmSimulation",
+            dependencies: ["RenderTracker", "RPC", .product(name: "HeapModule", package: "swift-collections")],
             swiftSettings: strict
         ),
         // Scenario scripts in Lua: a simulated farm driving the in-process tracker, with expectations.
         .target(
             name: "RenderScenarios",
             dependencies: [
-                "FarmSimulation", "RenderTrackerServer", "RenderTracker", "LuaPlugins", "XMLRPC",
-                .product(name: "Logging", package: "swift-log"),
+                "FarmSimulation", "RenderTrackerService", "RenderLog", "RPC", "RenderTracker", "LuaHost", "LuaPlugins", logging,
             ],
             swiftSettings: strict
         ),
-        // The command-line tool: `serve`, `call`, `status`, `watch`, `plugins`, `replay`, `scenario`.
+
+        // MARK: The command line
+        // `serve`, `call`, `status`, `watch`, `plugins`, `replay`, `scenario`.
         .executableTarget(
             name: "rendertracker",
             dependencies: [
-                "RenderTrackerServer",
-                "RenderReplay",
-                "RenderScenarios",
-                "LuaPlugins",
+                "RenderTrackerServer", "RenderTrackerService", "RenderTrackerClient", "RenderReplay", "RenderScenarios",
+                "RenderLog", "RPC", "RenderTracker", "LuaHost", "LuaPlugins", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // `serve` runs the Hummingbird application and names NIO's bind error.
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "XMLRPCTests", dependencies: ["XMLRPC"], swiftSettings: strict),
+
+        // MARK: Tests
+        .target(
+            name: "RenderTrackerTesting",
+            dependencies: [
+                "RenderTrackerServer", "RenderTrackerService", "RenderTrackerClient", "RPC", "RenderTracker", "LuaPlugins", logging,
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "RPCTests", dependencies: ["RPC"], swiftSettings: strict),
+        .testTarget(name: "XMLRPCTests", dependencies: ["XMLRPC", "RPC"], swiftSettings: strict),
         .testTarget(name: "RenderTrackerTests", dependencies: ["RenderTracker"], swiftSettings: strict),
-        .testTarget(name: "FarmSimulationTests", dependencies: ["FarmSimulation", "XMLRPC"], swiftSettings: strict),
+        .testTarget(name: "LuaHostTests", dependencies: ["LuaHost"], swiftSettings: strict),
+        .testTarget(name: "LuaPluginsTests", dependencies: ["LuaPlugins", "LuaHost", "RenderTracker", logging], swiftSettings: strict),
+        .testTarget(name: "RenderLogTests", dependencies: ["RenderLog", "RPC", "RenderTracker"], swiftSettings: strict),
         .testTarget(
-            name: "LuaPluginsTests",
-            dependencies: ["LuaPlugins", "RenderTracker", .product(name: "Logging", package: "swift-log")],
+            name: "RenderTrackerServiceTests",
+            dependencies: ["RenderTrackerService", "RenderLog", "RPC", "RenderTracker", "LuaPlugins", logging],
             swiftSettings: strict
         ),
         .testTarget(
             name: "RenderTrackerServerTests",
             dependencies: [
-                "RenderTrackerServer",
-                "RenderReplay",
-                "LuaPlugins",
-                "XMLRPC",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "RenderTrackerServer", "RenderTrackerService", "RenderTrackerTesting", "RenderTrackerClient", "RenderLog", "RPC",
+                "RenderTracker", "LuaPlugins", logging,
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RenderTrackerClientTests",
+            dependencies: ["RenderTrackerClient", "RenderTrackerTesting", "RenderTrackerServer", "RPC", "RenderTracker"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RenderReplayTests",
+            dependencies: [
+                "RenderReplay", "RenderTrackerTesting", "RenderTrackerServer", "RenderTrackerService", "RenderLog", "RPC", "RenderTracker",
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "FarmSimulationTests", dependencies: ["FarmSimulation", "RPC"], swiftSettings: strict),
+        // The `rendertracker` executable, and the real clients (Python's xmlrpc.client, Selenium
+        // driving Chromium) against the daemon.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["RenderTrackerTesting", "RenderTrackerServer", "RenderTrackerClient", "RenderLog", "RPC", "RenderTracker"],
             exclude: ["Clients"],
             swiftSettings: strict
         ),

@@ -1,4 +1,4 @@
-import XMLRPC
+import RPC
 
 /// A render farm in virtual time: machines take HQueue jobs first come, first served, and each
 /// job makes the tracker calls the real HQueue client scripts make, in their order and with their

@@ -1,4 +1,4 @@
-public import XMLRPC
+public import RPC
 
 /// One call a process on the simulated farm makes to the tracker, as the real HQueue clients
 /// make it: `time` in virtual seconds since the scenario began, `client` the machine (or the

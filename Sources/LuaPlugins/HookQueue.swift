@@ -46,8 +46,12 @@ final class HookQueue: Sendable {
     private func startIfNeeded() {
         guard started.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
         let thread = Thread { [self] in
+            #if os(Linux)
             // Nice 19 for this thread only: on Linux the nice value is per thread, and 0 names the caller.
             setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+            #else
+            Thread.current.qualityOfService = .background
+            #endif
             while true {
                 available.wait()
                 let work = waiting.withLock { waiting -> (@Sendable () -> Void)? in

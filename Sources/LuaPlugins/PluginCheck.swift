@@ -1,4 +1,5 @@
 import RenderTracker
+public import LuaHost
 
 /// One capability run on sample data by `plugins check`.
 public struct PluginCheckResult: Sendable {

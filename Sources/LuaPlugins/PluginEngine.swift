@@ -2,6 +2,7 @@ import Foundation
 public import Logging
 public import RenderTracker
 import Synchronization
+public import LuaHost
 
 /// Why a reload kept the plugins that were running.
 public struct PluginReloadError: Error, Sendable, CustomStringConvertible {

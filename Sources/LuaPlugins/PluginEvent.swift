@@ -1,4 +1,5 @@
 public import RenderTracker
+public import LuaHost
 
 /// An event as hooks receive it: its name and one table of what is known.
 public struct PluginEvent: Sendable, Equatable {

@@ -1,10 +1,11 @@
 import Foundation
+import LuaHost
 import Logging
 import RenderTracker
 
-/// The functions the `tracker` table offers plugins besides registration; raw values are the ids
-/// the prelude passes to `host(id, plugin, ...)`.
-enum PluginHostFunction: Int32 {
+/// The functions the `tracker` table offers plugins besides registration, called by the prelude
+/// as `host(HOST.<snake_case name>, plugin, ...)`.
+enum PluginHostFunction: Int32, LuaHostFunctions {
     case log = 1
     case httpPost = 2
     case exec = 3

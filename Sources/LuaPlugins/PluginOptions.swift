@@ -1,3 +1,4 @@
+public import LuaHost
 /// How plugins are run: every limit has a default a studio rarely needs to change.
 public struct PluginOptions: Sendable, Equatable {
     /// Naming and estimate calls, made while an RPC waits for the answer: kept short.

@@ -3,7 +3,7 @@
 /// table) and keeps the registrations. Swift calls the globals it defines: `load_plugin`,
 /// `run_formula`, `run_estimator`, `run_hooks`.
 enum PluginPrelude {
-    /// The HOST_* ids are `PluginHostFunction` raw values.
+    /// The `HOST` table is generated from `PluginHostFunction`.
     static let text = #"""
 local host, stopped, STOP = host, host_call_stopped, host_stop_sentinel
 _G.host, _G.host_call_stopped, _G.host_stop_sentinel = nil, nil, nil
@@ -11,7 +11,7 @@ local load, pairs, ipairs, next, select, type, error, tostring, tonumber = load,
 local rawget, rawset, rawequal, rawlen, setmetatable, getmetatable = rawget, rawset, rawequal, rawlen, setmetatable, getmetatable
 local real_pcall, real_xpcall, real_collectgarbage, assert = pcall, xpcall, collectgarbage, assert
 local string, table, math, utf8, coroutine, os = string, table, math, utf8, coroutine, os
-local HOST_LOG, HOST_HTTP_POST, HOST_EXEC, HOST_ENV, HOST_NOW = 1, 2, 3, 4, 5
+\#(PluginHostFunction.luaTable)
 
 -- One shared string metatable serves every plugin; hide it so none can change another's strings.
 getmetatable("").__metatable = false
@@ -143,11 +143,11 @@ local function sandbox(name, settings)
     plugin.estimator = fn
     plugin.estimator_wants_frames = options ~= nil and options.frames == true
   end
-  function tracker.log(level, message) return host(HOST_LOG, name, level, message) end
-  function tracker.http_post(url, body, headers) return host(HOST_HTTP_POST, name, url, body, headers) end
-  function tracker.exec(argv, input) return host(HOST_EXEC, name, argv, input) end
-  function tracker.env(variable) return host(HOST_ENV, name, variable) end
-  function tracker.now() return host(HOST_NOW, name) end
+  function tracker.log(level, message) return host(HOST.log, name, level, message) end
+  function tracker.http_post(url, body, headers) return host(HOST.http_post, name, url, body, headers) end
+  function tracker.exec(argv, input) return host(HOST.exec, name, argv, input) end
+  function tracker.env(variable) return host(HOST.environment, name, variable) end
+  function tracker.now() return host(HOST.now, name) end
   function tracker.json(value) return json(value) end
   function tracker.clip(text, bytes) return clip(text, bytes) end
   function tracker.duration(seconds) return duration(seconds) end
@@ -169,7 +169,7 @@ local function sandbox(name, settings)
   function env.print(...)
     local parts = {}
     for index = 1, select("#", ...) do parts[index] = tostring((select(index, ...))) end
-    return host(HOST_LOG, name, "info", table.concat(parts, "\t"))
+    return host(HOST.log, name, "info", table.concat(parts, "\t"))
   end
   env._G = env
   return plugin, env

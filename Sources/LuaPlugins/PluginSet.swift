@@ -1,4 +1,5 @@
 import RenderTracker
+public import LuaHost
 
 /// What one plugin registered when it loaded.
 public struct PluginRegistration: Sendable, Equatable {

@@ -1,4 +1,5 @@
 public import RenderTracker
+public import LuaHost
 
 /// The read-only copy of a project an estimator gets, built under the tracker's lock and handed
 /// to Lua after it is released. Written straight into the boundary's encoding: it is built on every

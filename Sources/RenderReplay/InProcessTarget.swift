@@ -1,14 +1,15 @@
 import Logging
 public import LuaPlugins
 public import RenderTracker
-public import RenderTrackerServer
-public import XMLRPC
+public import RenderTrackerService
+public import RPC
+public import RenderLog
 
 /// A `TrackerCore` on a `ManualClock`: each call runs at its recorded moment in virtual time,
 /// through the same dispatcher the daemon uses, and nothing waits in real time.
 public final class InProcessTarget: ReplayTarget {
     public let name = "in-process"
-    private let configuration: RenderTrackerConfiguration
+    private let configuration: TrackerConfiguration
     private let clock: ManualClock
     private let effects = CapturedPluginEffects()
     public private(set) var core: TrackerCore
@@ -19,7 +20,7 @@ public final class InProcessTarget: ReplayTarget {
     /// - Throws: when the plugins do not load (the daemon would run the built-ins instead; a
     ///   replay asked to try plugins must not quietly replay without them).
     public init(pluginFolder: String? = nil) throws(PluginReloadError) {
-        configuration = RenderTrackerConfiguration(pluginFolder: pluginFolder)
+        configuration = TrackerConfiguration(pluginFolder: pluginFolder)
         clock = ManualClock()
         core = TrackerCore(configuration: configuration, logger: .silent, clock: clock, pluginEffects: effects)
         if case .failure(let error)? = core.plugins?.reload() {

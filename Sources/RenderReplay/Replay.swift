@@ -1,6 +1,8 @@
+import RenderTrackerClient
 import RenderTracker
-public import RenderTrackerServer
-import XMLRPC
+import RenderTrackerService
+import RPC
+public import RenderLog
 
 /// Replays a render log: reads it line by line, sends each call to the target at its recorded
 /// moment (scaled by the speed), counts faults without stopping, follows each project's progress
@@ -102,7 +104,7 @@ public enum Replay {
             guard state.quarters.count < 3, let (done, total) = try await target.progress(of: project), total > 0 else { return }
             while state.quarters.count < 3, done * 4 >= (state.quarters.count + 1) * total {
                 guard case .success(let answer) = try await target.read("getProjectSummary", [.string(project)]),
-                    let status = try? ProjectStatus(answer)
+                    let status = try? ProjectReport(answer)
                 else { return }
                 state.quarters.append(.init(
                     percent: 25 * (state.quarters.count + 1), elapsedSeconds: status.elapsedSeconds, estimateSeconds: status.secondsLeft))
@@ -119,10 +121,10 @@ public enum Replay {
         var projects: [ReplaySummary.Project] = []
         for case .string(let name) in names {
             guard case .success(let answer) = try await target.read("getProjectSummary", [.string(name)]),
-                let status = try? ProjectStatus(answer)
+                let status = try? ProjectReport(answer)
             else { continue }
             var quarters = tracking[name]?.quarters ?? []
-            if status.state == "done" {
+            if status.state == .done {
                 for index in quarters.indices {
                     quarters[index].actualSeconds = status.elapsedSeconds - quarters[index].elapsedSeconds
                 }
@@ -133,12 +135,3 @@ public enum Replay {
     }
 }
 
-extension RPCValue {
-    fileprivate var number: Double? {
-        switch self {
-        case .double(let value): value
-        case .int(let value): Double(value)
-        default: nil
-        }
-    }
-}

@@ -1,4 +1,6 @@
-public import XMLRPC
+import RenderTracker
+public import RenderTrackerClient
+public import RPC
 
 /// What a replay did and what the tracker ended with: `rendertracker replay` prints it as text,
 /// or as JSON with `--json`.
@@ -15,7 +17,7 @@ public struct ReplaySummary: Sendable {
     }
 
     public struct Project: Sendable {
-        public var status: ProjectStatus
+        public var status: ProjectReport
         public var quarters: [Quarter]
         /// setFrameError calls replayed for it (frames may have been retried since).
         public var frameErrorsReported: Int
@@ -65,10 +67,10 @@ public struct ReplaySummary: Sendable {
             "projects": .array(projects.map { project in
                 .structure([
                     "project": .string(project.status.name),
-                    "state": .string(project.status.state),
+                    "state": .string(project.status.state.rawValue),
                     "frame_count": .int(project.status.frameCount),
-                    "status_counts": .structure(project.status.statusCounts.mapValues(RPCValue.int)),
-                    "error_frames": .int(project.status.statusCounts["Error"] ?? 0),
+                    "status_counts": .structure(Dictionary(uniqueKeysWithValues: project.status.statusCounts.map { ($0.key.name, RPCValue.int($0.value)) })),
+                    "error_frames": .int(project.status.statusCounts[.error] ?? 0),
                     "frame_errors_reported": .int(project.frameErrorsReported),
                     "elapsed_seconds": .double(project.status.elapsedSeconds),
                     "seconds_left": optional(project.status.secondsLeft),
@@ -99,10 +101,11 @@ public struct ReplaySummary: Sendable {
         }
         for project in projects {
             let status = project.status
-            let counts = ["Waiting", "Generating IFD", "IFD Ready", "Rendering", "Downloading", "Done", "Error"]
-                .compactMap { name in status.statusCounts[name].flatMap { $0 > 0 ? "\(name) \($0)" : nil } }
+            let counts = FrameStatus.allCases.compactMap { status in
+                project.status.statusCounts[status].flatMap { $0 > 0 ? "\(status.name) \($0)" : nil }
+            }
             lines.append("")
-            lines.append("\(status.name): \(status.state), \(status.frameCount) frames (\(counts.joined(separator: ", "))), "
+            lines.append("\(status.name): \(status.state.rawValue), \(status.frameCount) frames (\(counts.joined(separator: ", "))), "
                 + "elapsed \(Self.duration(status.elapsedSeconds))" + (project.frameErrorsReported > 0 ? ", \(project.frameErrorsReported) frame errors reported" : ""))
             for quarter in project.quarters {
                 let estimate = quarter.estimateSeconds.map(Self.duration) ?? "none"

@@ -1,6 +1,6 @@
 public import RenderTracker
-public import RenderTrackerServer
-public import XMLRPC
+public import RPC
+public import RenderLog
 
 /// Where a replay sends its calls: a tracker in this process (virtual time) or a live one.
 public protocol ReplayTarget: AnyObject {

@@ -1,6 +1,6 @@
 import FarmSimulation
 import Foundation
-public import XMLRPC
+public import RPC
 
 /// How well the tracker's time-left estimate did on scenarios, next to two peer baselines
 /// computed on the same runs: straight-line extrapolation (Afanasy) and average frame time times

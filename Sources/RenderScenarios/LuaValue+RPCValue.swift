@@ -1,5 +1,6 @@
 import LuaPlugins
-import XMLRPC
+import RPC
+import LuaHost
 
 extension LuaValue {
     /// An RPC answer as scripts see it: structs become tables with string keys, arrays sequences.

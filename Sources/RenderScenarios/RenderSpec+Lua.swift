@@ -1,5 +1,6 @@
 import FarmSimulation
 import LuaPlugins
+import LuaHost
 
 extension RenderSpec {
     /// A render from `farm:submit{...}`'s table (frame_seconds already one number per frame).

@@ -1,5 +1,7 @@
-/// The functions the scenario prelude calls through `host(id, ...)`; raw values are its HOST_* ids.
-enum ScenarioHostFunction: Int32 {
+import LuaHost
+
+/// The functions the scenario prelude calls through `host(id, ...)`, as `HOST.<snake_case name>`.
+enum ScenarioHostFunction: Int32, LuaHostFunctions {
     case newFarm = 1
     case addMachines = 2
     case removeMachines = 3

@@ -2,14 +2,11 @@
 /// objects, `expect`) written over the host functions, and `run_scenario`, which Swift calls with
 /// the script. docs/scenarios.md documents what scripts see.
 enum ScenarioPrelude {
-    /// The HOST ids are `ScenarioHostFunction` raw values.
+    /// The `HOST` table is generated from `ScenarioHostFunction`.
     static let text = #"""
 local host = host
 _G.host, _G.host_call_stopped, _G.host_stop_sentinel = nil, nil, nil
-local HOST = {
-  new_farm = 1, add_machines = 2, remove_machines = 3, submit = 4, run = 5, rerender = 6, progress = 7,
-  estimate_errors = 8, call = 9, events = 10, notifications = 11, report = 12, now = 13, machines = 14, print = 15,
-}
+\#(ScenarioHostFunction.luaTable)
 local pcall, error, type, tostring, pairs, ipairs, select = pcall, error, type, tostring, pairs, ipairs, select
 local string, table, math = string, table, math
 

@@ -1,7 +1,9 @@
 public import FarmSimulation
 import Foundation
 import LuaPlugins
-import RenderTrackerServer
+import RenderTrackerService
+import LuaHost
+import RenderLog
 
 /// What one scenario did.
 public struct ScenarioResult: Sendable {
@@ -40,7 +42,7 @@ public struct ScenarioRunner: Sendable {
         let recorder: RenderLogRecorder?
         do {
             recorder = try options.emitLog.map { path throws(RenderLogRecorder.OpenError) in
-                try RenderLogRecorder(path: path, recordReads: false, source: "scenario \(file)")
+                try RenderLogRecorder(path: path, recordReads: false, source: "scenario \(file)", logger: options.logger)
             }
         } catch {
             output("  ERROR \(error)")

@@ -2,8 +2,10 @@ import FarmSimulation
 import Logging
 import LuaPlugins
 import RenderTracker
-import RenderTrackerServer
-import XMLRPC
+import RenderTrackerService
+import RPC
+import LuaHost
+import RenderLog
 
 /// One scenario being run: the farm, the tracker it talks to, and what the script has checked.
 /// Carries out the prelude's host calls; lives on the scenario's one thread.

@@ -2,9 +2,10 @@ import FarmSimulation
 import Logging
 import LuaPlugins
 import RenderTracker
-import RenderTrackerServer
+import RenderLog
+import RenderTrackerService
 import Synchronization
-import XMLRPC
+import RPC
 
 /// The tracker a scenario runs against: the daemon's own core (methods, plugins, observers) in
 /// virtual time. Each farm call sets the clock to the call's moment, then goes through the same
@@ -22,18 +23,15 @@ final class ScenarioTracker: FarmCallSink {
     let notifications = CapturedPluginEffects()
     let events = ScenarioEventLog()
     private(set) var faults: [Fault] = []
-    private var stalls: StallWatch
-    private var lastStallCheck = 0.0
 
     /// - Parameter recorder: where the calls go as a render log (`scenario run --emit-log`).
     init(start: Timestamp, pluginFolder: String?, pluginOptions: PluginOptions, recorder: RenderLogRecorder?, logger: Logger) {
         clock = ManualClock(start)
         self.start = start
         core = TrackerCore(
-            configuration: RenderTrackerConfiguration(pluginFolder: pluginFolder, pluginOptions: pluginOptions),
+            configuration: TrackerConfiguration(pluginFolder: pluginFolder, pluginOptions: pluginOptions),
             logger: logger, clock: clock, pluginEffects: notifications, recorder: recorder, observers: [events]
         )
-        stalls = StallWatch(stallSeconds: pluginOptions.stallSeconds)
     }
 
     func send(_ call: FarmCall) -> RPCValue? {
@@ -47,20 +45,12 @@ final class ScenarioTracker: FarmCallSink {
         }
     }
 
-    /// Virtual time moved on: look for stalled frames about once a virtual minute, as the
-    /// daemon's plugin service does in real time, for `farm:events` and for plugins that hook them.
+    /// Virtual time moved on: the core looks for stalled frames once a virtual minute (its
+    /// default `stallCheckSeconds`), as the daemon does in real time, for `farm:events` and for
+    /// plugins that hook them.
     func timeAdvanced(to seconds: Double) {
         clock.set(start.advanced(bySeconds: seconds))
-        guard seconds - lastStallCheck >= 60 else { return }
-        lastStallCheck = seconds
-        let stalled = core.tracker.read { stalls.newStalls(in: $0) }
-        guard !stalled.isEmpty else { return }
-        events.append(stalled)
-        if let plugins = core.plugins, plugins.wantedEvents.contains(.frameStalled) {
-            for event in stalled {
-                plugins.enqueue(event)
-            }
-        }
+        events.append(core.checkForStalls())
     }
 
     /// Every notification plugins sent so far, after letting queued hooks run.
@@ -77,14 +67,15 @@ final class ScenarioEventLog: TrackerObserver {
     private let kept = Mutex<[PluginEvent]>([])
     private let everyEvent = Set(PluginEvent.Name.allCases)
 
-    func trackerDidApply(_ command: TrackerCommand, outcome: TrackerOutcome, in tracker: Tracker) {
-        guard !outcome.events.isEmpty else { return }
-        let events = outcome.events.flatMap { PluginEvent.events(for: $0, in: tracker, wanted: everyEvent) }
+    func trackerDidApply(_ write: TrackerWrite, in tracker: Tracker) {
+        guard !write.outcome.events.isEmpty else { return }
+        let events = write.outcome.events.flatMap { PluginEvent.events(for: $0, in: tracker, wanted: everyEvent) }
         kept.withLock { $0.append(contentsOf: events) }
     }
 
     /// Events found outside a write (stalled frames).
     func append(_ events: [PluginEvent]) {
+        guard !events.isEmpty else { return }
         kept.withLock { $0.append(contentsOf: events) }
     }
 

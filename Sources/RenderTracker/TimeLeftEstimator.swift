@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import HeapModule
 
 /// Estimates how long a project has left. A protocol so a studio's own estimate (a Lua plugin)
 /// can replace the built-in one.
@@ -89,12 +90,12 @@ public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
             freeAt = freeAt.map { $0 + Double(rounds) * perFrame }
             queued -= rounds * machines
         }
-        var earliest = BinaryHeap(freeAt.map { MachineFree(time: $0, lastFrameQueued: rounds > 0) }) { $0.time < $1.time }
+        var earliest = Heap(freeAt.map { MachineFree(time: $0, lastFrameQueued: rounds > 0) })
         for _ in 0..<queued {
-            guard let free = earliest.first else { break }
-            earliest.replaceFirst(with: MachineFree(time: free.time + perFrame, lastFrameQueued: true))
+            guard let free = earliest.min else { break }
+            earliest.replaceMin(with: MachineFree(time: free.time + perFrame, lastFrameQueued: true))
         }
-        let final = earliest.elements
+        let final = earliest.unordered
         let inFlightFinish = final.filter { !$0.lastFrameQueued }.map(\.time).max() ?? 0
         let queuedFinishes = final.filter(\.lastFrameQueued).map(\.time)
         guard let latest = queuedFinishes.max() else { return inFlightFinish }
@@ -150,7 +151,11 @@ public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
 
 /// When a machine is next free, and whether the frame it finishes then is one still queued now
 /// (whose time is a guess) rather than one in flight (whose own progress is known).
-struct MachineFree {
+/// A machine and when it is free next, ordered by that time (a `Heap` gives the earliest first).
+struct MachineFree: Comparable {
     var time: Double
     var lastFrameQueued: Bool
+
+    static func < (lhs: MachineFree, rhs: MachineFree) -> Bool { lhs.time < rhs.time }
+    static func == (lhs: MachineFree, rhs: MachineFree) -> Bool { lhs.time == rhs.time }
 }

@@ -289,4 +289,10 @@ public struct ChangedFrames: Sendable, Equatable {
     public var frames: [FrameSnapshot]
     /// True when the client must drop what it knows and take `frames` as the whole project.
     public var reset: Bool
+
+    public init(eventID: Int, frames: [FrameSnapshot], reset: Bool) {
+        self.eventID = eventID
+        self.frames = frames
+        self.reset = reset
+    }
 }

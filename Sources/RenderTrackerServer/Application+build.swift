@@ -1,9 +1,12 @@
 public import Hummingbird
 public import Logging
 public import LuaPlugins
+public import RenderLog
 public import RenderTracker
+public import RenderTrackerService
 
-/// Everything `rendertracker serve` can be told.
+/// Everything `rendertracker serve` can be told: how the daemon is reached, and (`tracker`) what
+/// the tracker itself is told.
 public struct RenderTrackerConfiguration: Sendable {
     public var host: String
     /// 5002 sits next to HQueue's 5000 (server) and 5001 (clients); 0 picks a free port.
@@ -39,10 +42,20 @@ public struct RenderTrackerConfiguration: Sendable {
         self.pluginOptions = pluginOptions
         self.pluginWatchSeconds = pluginWatchSeconds
     }
+
+    /// The part the tracker core is built from.
+    public var tracker: TrackerConfiguration {
+        TrackerConfiguration(trackerLimits: trackerLimits, pluginFolder: pluginFolder, pluginOptions: pluginOptions)
+    }
 }
 
-/// Builds the daemon: the tracker, its RPC methods and the HTTP routes. `rendertracker serve` and
-/// the tests both run exactly this.
+/// Builds the daemon: the tracker core, HTTP in front of it, and the services that run beside
+/// it. `rendertracker serve` and the tests both run exactly this.
+///
+/// Routes and the policy on each group:
+/// - `POST /`, `/RPC2`, `/rpc`: same origin, request timing, body limits and inflation;
+/// - `/admin/plugins`: this machine only, same origin;
+/// - `GET /`, `/monitor/*`, `/events`, `/metrics`, `/healthz`: reads, open to all.
 /// - Throws: `RenderLogRecorder.OpenError` when the configuration's render log cannot be opened.
 /// - Parameters:
 ///   - pluginEffects: where plugin notifications go; nil delivers them for real.
@@ -57,23 +70,39 @@ public func buildApplication(
     let recorder = try configuration.recordPath.map { path throws(RenderLogRecorder.OpenError) in
         try RenderLogRecorder(path: path, recordReads: configuration.recordReads, source: "serve", logger: logger)
     }
-    let core = TrackerCore(configuration: configuration, logger: logger, clock: clock, pluginEffects: pluginEffects, recorder: recorder)
-    let (tracker, plugins, metrics) = (core.tracker, core.plugins, core.metrics)
-    let endpoint = RPCEndpoint(dispatcher: core.dispatcher, limits: configuration.limits, logger: logger)
+    let core = TrackerCore(
+        configuration: configuration.tracker, logger: logger, clock: clock, pluginEffects: pluginEffects, recorder: recorder,
+        stallCheckSeconds: PluginService.stallCheckSeconds(watchSeconds: configuration.pluginWatchSeconds, options: configuration.pluginOptions)
+    )
+    // This daemon's own metrics: parts that report numbers register them here.
+    let metrics = ServerMetrics()
+    metrics.reportTotals(of: core.tracker)
+    if let plugins = core.plugins {
+        metrics.reportPlugins(of: plugins)
+    }
+    let callMetrics = RPCCallMetrics(registry: metrics.registry, methodNames: core.dispatcher.methods.keys)
+    let endpoint = RPCEndpoint(dispatcher: core.dispatcher.observed(by: callMetrics), limits: configuration.limits)
 
     let router = Router(context: TrackerRequestContext.self)
-    if let plugins {
-        PluginAdminRoutes(plugins: plugins).add(to: router)
-    }
+    let rpc = router.group()
+        .add(middleware: SameOriginMiddleware())
+        .add(middleware: RequestTimingMiddleware(histogram: callMetrics.requestDuration))
+        .add(middleware: RequestBodyMiddleware(limit: configuration.limits.maxBodyBytes))
     for path in ["/", "/RPC2", "/rpc"] {
-        router.post(RouterPath(path)) { request, context in
+        rpc.post(RouterPath(path)) { request, context in
             try await endpoint.respond(to: request, context: context)
         }
     }
+    if let plugins = core.plugins {
+        let admin = router.group("/admin/plugins")
+            .add(middleware: LocalPeerMiddleware(what: "plugin administration"))
+            .add(middleware: SameOriginMiddleware())
+        PluginAdminRoutes(plugins: plugins).add(to: admin)
+    }
     MonitorPage.addRoutes(to: router)
-    let events = EventStream(tracker: tracker, feed: core.feed, logger: logger)
+    let events = EventStream(tracker: core.tracker, feed: core.feed, timeLeft: core.timeLeft, logger: logger)
     router.get("/events") { request, _ in try events.respond(to: request) }
-    router.addMonitoringRoutes(metrics: metrics, tracker: tracker)
+    router.addMonitoringRoutes(metrics: metrics, tracker: core.tracker)
     var app = Application(
         router: router,
         server: .http1(configuration: .init(idleTimeout: configuration.idleTimeoutSeconds.map { .seconds(Int64($0)) })),
@@ -81,8 +110,8 @@ public func buildApplication(
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
-    if let plugins {
-        app.addServices(PluginService(plugins: plugins, tracker: tracker, watchSeconds: configuration.pluginWatchSeconds, logger: logger))
+    if let plugins = core.plugins {
+        app.addServices(PluginService(plugins: plugins, core: core, watchSeconds: configuration.pluginWatchSeconds, logger: logger))
     }
     if let recorder {
         app.addServices(RenderLogService(recorder: recorder, logger: logger))

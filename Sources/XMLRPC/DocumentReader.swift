@@ -1,3 +1,4 @@
+import RPC
 /// Turns expat's element and text events into RPC values with a stack of open elements and a
 /// stack of finished values, so no DOM is built and nesting never recurses.
 ///

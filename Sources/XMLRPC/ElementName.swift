@@ -1,3 +1,4 @@
+import RPC
 /// The element names XML-RPC knows, recognised straight from expat's UTF-8 C strings so that
 /// the hot path never builds a `String` for a tag.
 enum ElementName: UInt8, Sendable {

@@ -1,3 +1,4 @@
+import RPC
 /// Parsing of the text content of scalar elements, working on expat's UTF-8 bytes directly.
 enum ScalarText {
     enum IntegerResult: Equatable {

@@ -1,3 +1,4 @@
+public import RPC
 /// Writes XML-RPC documents that Python's `xmlrpc.client` and other clients read.
 public enum XMLRPCEncoder {
     private static let declaration = "<?xml version=\"1.0\"?>\n"

@@ -1,3 +1,4 @@
+public import RPC
 /// A decoded `<methodCall>`.
 public struct XMLRPCRequest: Sendable, Equatable {
     public var methodName: String

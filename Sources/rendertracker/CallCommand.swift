@@ -1,6 +1,5 @@
 import ArgumentParser
-import RenderTrackerServer
-import XMLRPC
+import RPC
 
 struct CallCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

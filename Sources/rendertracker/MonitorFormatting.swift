@@ -1,4 +1,5 @@
 import RenderTracker
+import RenderTrackerClient
 
 /// Text for people, shared by `status` and `watch`.
 enum MonitorFormatting {
@@ -43,7 +44,7 @@ enum MonitorFormatting {
     }
 
     /// One project's frames, in frame order.
-    static func framesTable(_ frames: [FrameReport]) -> [String] {
+    static func framesTable(_ frames: [FrameSnapshot]) -> [String] {
         var table = TextTable(["FRAME", "STATUS", "PROGRESS"], rightAligned: ["FRAME", "PROGRESS"])
         for frame in frames {
             table.add(["\(frame.number)", frame.status.name, percent(frame.fraction)])

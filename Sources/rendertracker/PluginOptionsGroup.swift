@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LuaHost
 import LuaPlugins
 
 /// The plugin options `serve` and `plugins check` share, so a check runs plugins exactly as the

@@ -1,11 +1,6 @@
 import ArgumentParser
-import Foundation
-import RenderTrackerServer
-import XMLRPC
-
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import RenderTrackerClient
+import RPC
 
 struct PluginsReloadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,36 +13,26 @@ struct PluginsReloadCommand: AsyncParsableCommand {
     var url = "http://127.0.0.1:5002"
 
     func run() async throws {
-        let address = url.hasSuffix("/") ? String(url.dropLast()) : url
-        guard let endpoint = URL(string: address + "/admin/plugins/reload") else {
-            printToStandardError("rendertracker plugins reload: not a URL: \(url)")
-            throw ExitCode(2)
-        }
-        var request = URLRequest(url: endpoint, timeoutInterval: 60)
-        request.httpMethod = "POST"
-        let data: Data
-        let response: URLResponse
+        let answer: (status: Int, body: String)
         do {
-            (data, response) = try await URLSession.shared.data(for: request)
+            answer = try await TrackerClient(url: url, timeoutSeconds: 60).http("POST", path: "/admin/plugins/reload")
         } catch {
-            printToStandardError("rendertracker plugins reload: cannot reach \(url): \(error.localizedDescription)")
+            printToStandardError("rendertracker plugins reload: \(error)")
             throw ExitCode(2)
         }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        let text = String(decoding: data, as: UTF8.self)
-        switch status {
+        switch answer.status {
         case 200:
-            print(text, terminator: "")
+            print(answer.body, terminator: "")
         case 422:
-            print(text, terminator: "")
-            let reason = (try? JSONReader.parse(Array(data)))?.field("error") ?? "see the answer above"
+            print(answer.body, terminator: "")
+            let reason = (try? JSONReader.parse(Array(answer.body.utf8)))?.field("error") ?? "see the answer above"
             printToStandardError("rendertracker plugins reload: not reloaded, the old plugins stay active: \(reason)")
             throw ExitCode.failure
         case 404:
             printToStandardError("rendertracker plugins reload: \(url) runs without plugins (start it with --plugins DIR)")
             throw ExitCode.failure
         default:
-            printToStandardError("rendertracker plugins reload: \(url) answered HTTP \(status): \(text.prefix(300))")
+            printToStandardError("rendertracker plugins reload: \(url) answered HTTP \(answer.status): \(answer.body.prefix(300))")
             throw ExitCode(2)
         }
     }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import LuaPlugins
 import RenderReplay
-import RenderTrackerServer
+import RenderLog
+import RenderTrackerClient
+import RPC
 
 struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -63,7 +65,7 @@ struct ReplayCommand: AsyncParsableCommand {
         } catch let error as PluginReloadError {
             printToStandardError("rendertracker replay: plugins: \(error)")
             throw ExitCode.failure
-        } catch let error as LiveTarget.Unreachable {
+        } catch let error as TrackerClientError {
             printToStandardError("rendertracker replay: \(error)")
             throw ExitCode(2)
         }

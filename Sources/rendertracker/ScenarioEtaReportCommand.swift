@@ -1,6 +1,6 @@
 import ArgumentParser
 import RenderScenarios
-import RenderTrackerServer
+import RPC
 
 struct ScenarioEtaReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,10 +1,15 @@
-import ArgumentParser
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ArgumentParser
 import Hummingbird
 import NIOCore
 import Logging
 import LuaPlugins
 import RenderTracker
+import RenderLog
 import RenderTrackerServer
 
 struct ServeCommand: AsyncParsableCommand {

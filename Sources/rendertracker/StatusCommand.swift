@@ -1,6 +1,7 @@
 import ArgumentParser
 import RenderTracker
-import XMLRPC
+import RenderTrackerClient
+import RPC
 
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,19 +21,17 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingTrackerErrors("status") {
-            let client = tracker.client
+            let client = try tracker.client
             if let project {
                 let answers = try await client.multicall([
                     ("getProjectSummary", [.string(project)]), ("getAllFramesInfo", [.string(project)]),
-                ])
+                ]).map { try $0.get() }
                 guard let report = try ProjectReport(answers[0]) else { throw NoSuchProject(project: project) }
-                let frames = try FrameReport.list(answers[1], what: "getAllFramesInfo")
+                let frames = try FrameSnapshot.list(answers[1], what: "getAllFramesInfo")
                 printLines(MonitorFormatting.projectsTable([report]) + [""] + MonitorFormatting.framesTable(frames))
             } else {
-                guard case .array(let names) = try await client.call("getAllProjects", []) else {
-                    throw UnexpectedAnswer(description: "getAllProjects did not answer an array")
-                }
-                let summaries = names.isEmpty ? [] : try await client.multicall(names.map { ("getProjectSummary", [$0]) })
+                let names = try await client.allProjects()
+                let summaries = names.isEmpty ? [] : try await client.multicall(names.map { ("getProjectSummary", [.string($0)]) }).map { try $0.get() }
                 // A project removed between the two requests answers nil: leave it out.
                 let reports = try summaries.compactMap { summary throws(UnexpectedAnswer) in try ProjectReport(summary) }
                 printLines(reports.isEmpty ? ["no projects"] : MonitorFormatting.projectsTable(reports))

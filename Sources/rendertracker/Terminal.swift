@@ -1,5 +1,9 @@
-import Foundation
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
 
 /// Standard output, as a terminal that can be redrawn or as a plain stream (a pipe, a file, a log).
 struct Terminal {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import RenderTracker
-import XMLRPC
+import RenderTrackerClient
+import RPC
 
 struct WatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,7 +29,7 @@ struct WatchCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingTrackerErrors("watch") {
-            let client = tracker.client
+            let client = try tracker.client
             var terminal = Terminal()
             var frames = FrameMirror()
             var cursor = 0
@@ -38,15 +39,15 @@ struct WatchCommand: AsyncParsableCommand {
                 // change that finished the project.
                 let answers = try await client.multicall([
                     ("getProjectSummary", [.string(project)]), ("getChangedFrames", [.string(project), .int(cursor)]),
-                ])
+                ]).map { try $0.get() }
                 guard let report = try ProjectReport(answers[0]) else {
                     if cursor == 0 { throw NoSuchProject(project: project) }
                     terminal.line("\(project): removed from the tracker")
                     throw ExitCode(1)
                 }
-                let changes = try AnswerFields(answers[1], what: "getChangedFrames")
-                frames.apply(try FrameReport.list(changes.value("frames"), what: "getChangedFrames"), reset: try changes.bool("reset"))
-                cursor = try changes.integer("event_id")
+                let changes = try ChangedFrames(answer: answers[1])
+                frames.apply(changes.frames, reset: changes.reset)
+                cursor = changes.eventID
 
                 if terminal.isInteractive {
                     terminal.redraw(ProgressView.lines(report, frames))
@@ -77,12 +78,12 @@ struct WatchCommand: AsyncParsableCommand {
 /// The watched project's frames as far as `getChangedFrames` has told: the whole project after a
 /// reset, then only what changed. The counts follow each change, so a poll costs what changed.
 struct FrameMirror {
-    private var frames: [Int: FrameReport] = [:]
+    private var frames: [Int: FrameSnapshot] = [:]
     private var counts: [FrameStatus: Int] = [:]
     /// Render or download progress summed over the frames in those statuses.
     private var inFlightProgress = 0.0
 
-    mutating func apply(_ changes: [FrameReport], reset: Bool) {
+    mutating func apply(_ changes: [FrameSnapshot], reset: Bool) {
         if reset {
             self = FrameMirror()
         }
@@ -94,7 +95,7 @@ struct FrameMirror {
         }
     }
 
-    private mutating func tally(_ frame: FrameReport, by sign: Int) {
+    private mutating func tally(_ frame: FrameSnapshot, by sign: Int) {
         counts[frame.status, default: 0] += sign
         if frame.status == .rendering || frame.status == .downloading {
             inFlightProgress += Double(sign) * frame.fraction

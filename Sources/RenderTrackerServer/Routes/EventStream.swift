@@ -1,0 +1,147 @@
+import Hummingbird
+import Logging
+import NIOCore
+import RenderTrackerService
+import RPC
+import ServiceLifecycle
+
+/// `GET /events?project=NAME&cursor=N`: Server-Sent Events carrying `ChangeBatch`es, the push
+/// form of polling `getChangedFrames` and `getProjectSummary`. A stream sends a batch as soon as
+/// something changed, but at most one per `minimumInterval` (a busy farm's writes coalesce into
+/// one batch), and a comment line after `heartbeatInterval` of silence so that proxies and the
+/// browser keep the connection. A reconnecting `EventSource` sends `Last-Event-ID`, which takes
+/// the place of `cursor`: the page resumes instead of reloading.
+struct EventStream: Sendable {
+    let tracker: SharedTracker
+    let feed: ChangeFeed
+    /// The estimate seam, so the page shows the estimate `getProjectSummary` answers.
+    let timeLeft: TimeLeft
+    let logger: Logger
+
+    static let minimumInterval: Duration = .milliseconds(250)
+    static let heartbeatInterval: Duration = .seconds(15)
+    /// Asked of a browser that lost the stream: reconnect after this many milliseconds.
+    static let reconnectMilliseconds = 1000
+
+    /// What a stream was asked for.
+    struct Query: Equatable {
+        var project: String?
+        var cursor = 0
+
+        /// Refuses (400) an unknown parameter or a malformed value, naming it.
+        init(_ request: Request) throws(HTTPError) {
+            for (key, value) in request.uri.queryParameters {
+                switch key {
+                case "project":
+                    guard value.utf8.count <= RPCCall.maxProjectNameBytes else {
+                        throw HTTPError(.badRequest, message: "project is \(value.utf8.count) bytes long; project names are limited to \(RPCCall.maxProjectNameBytes)")
+                    }
+                    project = String(value)
+                case "cursor":
+                    cursor = try Self.integer(value, named: "cursor")
+                default:
+                    throw HTTPError(.badRequest, message: "unknown query parameter \"\(key.prefix(40))\": use project and cursor")
+                }
+            }
+            // HTTPTypes has no name constant for this header; canonical names are lowercase.
+            if let lastEventID = request.headers.first(where: { $0.name.canonicalName == "last-event-id" })?.value {
+                cursor = try Self.integer(Substring(lastEventID), named: "Last-Event-ID")
+            }
+        }
+
+        private static func integer(_ text: Substring, named name: String) throws(HTTPError) -> Int {
+            guard let number = Int(text) else {
+                throw HTTPError(.badRequest, message: "\(name) must be an integer event id, got \"\(text.prefix(40))\"")
+            }
+            return number
+        }
+    }
+
+    func respond(to request: Request) throws -> Response {
+        let query: Query
+        do {
+            query = try Query(request)
+        } catch {
+            logger.info("refused request", metadata: ["status": "\(error.status.code)", "reason": "\(error.body ?? "")"])
+            throw error
+        }
+        guard feed.hasRoomForStream else {
+            logger.info("refused event stream", metadata: ["reason": "\(ChangeFeed.maxStreams) streams open or shutting down"])
+            throw HTTPError(
+                .serviceUnavailable, headers: [.retryAfter: "5"],
+                message: "too many open event streams (\(ChangeFeed.maxStreams)), or the server is stopping")
+        }
+        let headers: HTTPFields = [
+            .contentType: "text/event-stream; charset=utf-8",
+            .cacheControl: "no-store",
+        ]
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            // The slot is taken here, not before, so that it is always given back.
+            guard feed.openStream() else {
+                try await writer.finish(nil)
+                return
+            }
+            defer { feed.closeStream() }
+            try await withGracefulShutdownHandler {
+                try await send(query, to: &writer)
+            } onGracefulShutdown: { [feed] in
+                feed.shutDown()
+            }
+            try await writer.finish(nil)
+        })
+    }
+
+    /// Writes batches until the server stops, the client goes away (a write fails) or the task is
+    /// cancelled.
+    private func send(_ query: Query, to writer: inout any ResponseBodyWriter) async throws {
+        var cursor = query.cursor
+        var sentNames: [String]?
+        var projectExisted: Bool?
+        var prefix = Array("retry: \(Self.reconnectMilliseconds)\n".utf8)
+        var lastWrite = ContinuousClock.now
+        while !feed.isShutDown, !Task.isCancelled {
+            let (version, batch) = tracker.read { tracker in
+                (feed.version, ChangeBatch(
+                    tracker: tracker, since: cursor, following: query.project, sentNames: sentNames, projectExisted: projectExisted,
+                    timeLeft: timeLeft))
+            }
+            cursor = batch.eventID
+            projectExisted = batch.projectExists
+            if !batch.isEmpty {
+                sentNames = batch.projectNames ?? sentNames
+                try await writer.write(ByteBuffer(bytes: prefix + Self.message(batch)))
+                prefix = []
+                lastWrite = .now
+                // Coalesce: whatever arrives meanwhile goes into the next batch.
+                try? await Task.sleep(for: Self.minimumInterval)
+            } else if ContinuousClock.now - lastWrite >= Self.heartbeatInterval {
+                try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
+                lastWrite = .now
+            }
+            await waitForChange(after: version, orUntil: lastWrite + Self.heartbeatInterval)
+        }
+    }
+
+    /// The SSE message: `id: <event_id>` and one `data:` line of JSON (JSONWriter escapes line
+    /// breaks, so the JSON is one line). Made after the tracker's lock is released: a plugin
+    /// estimator runs in `projects()`.
+    static func message(_ batch: ChangeBatch) -> [UInt8] {
+        var fields: [String: RPCValue] = ["event_id": .int(batch.eventID), "projects": .array(batch.projects())]
+        fields["project_names"] = batch.projectNames.map { .array($0.map(RPCValue.string)) }
+        fields["changes"] = batch.changes
+        var output = Array("id: \(batch.eventID)\ndata: ".utf8)
+        JSONWriter.write(.structure(fields), into: &output)
+        output.append(contentsOf: "\n\n".utf8)
+        return output
+    }
+
+    /// Parks until the tracker changes or the heartbeat is due; an idle stream costs this wait.
+    private func waitForChange(after version: Int, orUntil deadline: ContinuousClock.Instant) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await feed.waitForChange(after: version) }
+            group.addTask { try? await Task.sleep(until: deadline) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+}

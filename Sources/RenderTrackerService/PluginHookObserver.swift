@@ -1,0 +1,17 @@
+public import LuaPlugins
+public import RenderTracker
+
+/// Hands every write's events to the plugins' hook queue (inside the lock: the queue is bounded
+/// and never blocks; the hooks run on their own thread).
+public struct PluginHookObserver: TrackerObserver {
+    public let plugins: PluginEngine
+
+    public init(plugins: PluginEngine) {
+        self.plugins = plugins
+    }
+
+    public func trackerDidApply(_ write: TrackerWrite, in tracker: Tracker) {
+        guard !write.outcome.events.isEmpty else { return }
+        plugins.enqueue(write.outcome.events, in: tracker)
+    }
+}
