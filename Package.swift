@@ -140,7 +140,8 @@ let package = Package(
         .target(
             name: "RenderTrackerTesting",
             dependencies: [
-                "RenderTrackerServer", "RenderTrackerService", "RenderTrackerClient", "RPC", "RenderTracker", "LuaPlugins", logging,
+                "RenderTrackerServer", "RenderTrackerService", "RenderTrackerClient", "RenderLog", "RPC", "RenderTracker", "LuaPlugins",
+                logging,
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -161,7 +162,7 @@ let package = Package(
             name: "RenderTrackerServerTests",
             dependencies: [
                 "RenderTrackerServer", "RenderTrackerService", "RenderTrackerTesting", "RenderTrackerClient", "RenderLog", "RPC",
-                "RenderTracker", "LuaPlugins", logging,
+                "RenderTracker", "LuaHost", "LuaPlugins", logging,
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: strict

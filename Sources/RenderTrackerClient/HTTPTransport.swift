@@ -10,6 +10,7 @@ import FoundationNetworking
 final class HTTPTransport: Sendable {
     struct Answer {
         var status: Int
+        var contentType: String?
         var body: [UInt8]
         var text: String { String(decoding: body, as: UTF8.self) }
     }
@@ -37,7 +38,9 @@ final class HTTPTransport: Sendable {
     }
 
     /// - Parameter path: replaces the URL's path (`/admin/plugins/reload`); nil posts to the URL itself.
-    func send(method: String, path: String? = nil, body: [UInt8]?, contentType: String?) async throws(TrackerClientError) -> Answer {
+    func send(
+        method: String, path: String? = nil, body: [UInt8]?, contentType: String?, headers: [String: String] = [:]
+    ) async throws(TrackerClientError) -> Answer {
         var url = base
         if let path, var components = URLComponents(url: base, resolvingAgainstBaseURL: false) {
             components.path = path
@@ -46,10 +49,14 @@ final class HTTPTransport: Sendable {
         var request = URLRequest(url: url)
         request.httpMethod = method
         if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
+        for (name, value) in headers {
+            request.setValue(value, forHTTPHeaderField: name)
+        }
         request.httpBody = body.map { Data($0) }
         do {
             let (data, response) = try await session.data(for: request)
-            return Answer(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: Array(data))
+            let http = response as? HTTPURLResponse
+            return Answer(status: http?.statusCode ?? 0, contentType: http?.value(forHTTPHeaderField: "Content-Type"), body: Array(data))
         } catch {
             throw TrackerClientError(.unreachable, "cannot reach \(name): \(error.localizedDescription)")
         }

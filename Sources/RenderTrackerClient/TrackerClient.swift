@@ -77,11 +77,26 @@ public final class TrackerClient: Sendable {
         }
     }
 
-    /// A plain HTTP request to another path of the same server (`/admin/plugins/reload`): its
-    /// status and body, for the routes that are not RPC.
-    public func http(_ method: String, path: String) async throws(TrackerClientError) -> (status: Int, body: String) {
-        let answer = try await transport.send(method: method, path: path, body: nil, contentType: nil)
-        return (answer.status, answer.text)
+    /// An HTTP answer as it came, for the routes that are not RPC.
+    public struct HTTPAnswer: Sendable {
+        public var status: Int
+        public var contentType: String?
+        public var body: String
+
+        public init(status: Int, contentType: String?, body: String) {
+            self.status = status
+            self.contentType = contentType
+            self.body = body
+        }
+    }
+
+    /// A plain HTTP request to a path of the same server (`/admin/plugins/reload`, `/metrics`).
+    public func http(
+        _ method: String, path: String, body: String? = nil, contentType: String? = nil, headers: [String: String] = [:]
+    ) async throws(TrackerClientError) -> HTTPAnswer {
+        let answer = try await transport.send(
+            method: method, path: path, body: body.map { Array($0.utf8) }, contentType: contentType, headers: headers)
+        return HTTPAnswer(status: answer.status, contentType: answer.contentType, body: answer.text)
     }
 
     private func post(_ body: [UInt8], contentType: String) async throws(TrackerClientError) -> HTTPTransport.Answer {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// Runs a program to completion and returns its exit status and output, waiting on a thread of
@@ -6,18 +6,18 @@ import Synchronization
 /// them too, and so would blocking Dispatch's global queue, whose few threads (on Linux) are the
 /// ones Swift concurrency runs on. At most three children run at once: a 2-core machine running
 /// twenty interpreters at once starves the servers they talk to.
-enum ChildProcess {
-    struct Outcome {
-        var status: Int32
+public enum ChildProcess {
+    public struct Outcome: Sendable {
+        public var status: Int32
         /// Standard output and standard error, in one stream (`separateErrors: false`) or apart.
-        var output: String
-        var errors: String
+        public var output: String
+        public var errors: String
     }
 
     private static let slots = Slots(count: 3)
 
     /// - Parameter command: the program (looked up on PATH by `/usr/bin/env`) and its arguments.
-    static func run(
+    public static func run(
         _ command: [String], environment: [String: String] = [:], separateErrors: Bool = false
     ) async throws -> Outcome {
         await slots.acquire()
@@ -28,7 +28,7 @@ enum ChildProcess {
     }
 
     /// Starts a program and returns it running, for tests that talk to it or signal it.
-    static func start(_ command: [String]) throws -> Running {
+    public static func start(_ command: [String]) throws -> Running {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = command
@@ -42,8 +42,8 @@ enum ChildProcess {
 
     /// A started program; its output (standard output and standard error together) is read as it
     /// comes, on threads of their own.
-    final class Running: Sendable {
-        let process: Process
+    public final class Running: Sendable {
+        public let process: Process
         private let output: FileHandle
         private let received = Mutex("")
 
@@ -53,7 +53,7 @@ enum ChildProcess {
         }
 
         /// Waits until the output so far contains `text` (`times` times); false if the output ended first.
-        func waitForOutput(containing text: String, times: Int = 1) async -> Bool {
+        public func waitForOutput(containing text: String, times: Int = 1) async -> Bool {
             await offCooperativeThreads { [self] in
                 while received.withLock({ $0.components(separatedBy: text).count - 1 < times }) {
                     guard readMore() else { return false }
@@ -63,7 +63,7 @@ enum ChildProcess {
         }
 
         /// Waits for a complete line containing `text` and returns it; nil if the output ended first.
-        func line(containing text: String) async -> String? {
+        public func line(containing text: String) async -> String? {
             await offCooperativeThreads { [self] in
                 while true {
                     // Complete lines only: the last piece may still be growing.
@@ -75,10 +75,10 @@ enum ChildProcess {
         }
 
         /// What the program has printed so far.
-        var outputSoFar: String { received.withLock { $0 } }
+        public var outputSoFar: String { received.withLock { $0 } }
 
         /// Waits for the program to exit and returns its whole output.
-        func finish() async -> Outcome {
+        public func finish() async -> Outcome {
             await offCooperativeThreads { [self] in
                 while readMore() {}
                 process.waitUntilExit()
@@ -99,7 +99,7 @@ enum ChildProcess {
     }
 
     /// Runs blocking `work` on a new thread and waits for it without blocking the caller's.
-    static func onThreadOfItsOwn<Value: Sendable>(_ work: @escaping @Sendable () -> Value) async -> Value {
+    public static func onThreadOfItsOwn<Value: Sendable>(_ work: @escaping @Sendable () -> Value) async -> Value {
         await withCheckedContinuation { continuation in
             Thread { continuation.resume(returning: work()) }.start()
         }
@@ -143,11 +143,11 @@ private actor Slots {
     private var free: Int
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    init(count: Int) {
+    public init(count: Int) {
         free = count
     }
 
-    func acquire() async {
+    public func acquire() async {
         if free > 0 {
             free -= 1
             return
@@ -155,7 +155,7 @@ private actor Slots {
         await withCheckedContinuation { waiting.append($0) }
     }
 
-    func release() {
+    public func release() {
         if waiting.isEmpty {
             free += 1
         } else {

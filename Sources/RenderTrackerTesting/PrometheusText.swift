@@ -1,24 +1,24 @@
 /// A strict reader of the Prometheus text exposition format (version 0.0.4), for checking what
 /// `GET /metrics` writes: every line must be a HELP, TYPE or comment line or a well-formed sample,
 /// every sample must belong to a family declared by a TYPE line before it, and no series may repeat.
-struct PrometheusText {
-    struct Sample: Hashable {
-        var name: String
-        var labels: [String: String]
-        var value: Double
+public struct PrometheusText {
+    public struct Sample: Hashable {
+        public var name: String
+        public var labels: [String: String]
+        public var value: Double
     }
 
-    struct ParseError: Error, CustomStringConvertible {
-        var line: Int
-        var reason: String
-        var text: String
-        var description: String { "line \(line): \(reason): \(text)" }
+    public struct ParseError: Error, CustomStringConvertible {
+        public var line: Int
+        public var reason: String
+        public var text: String
+        public var description: String { "line \(line): \(reason): \(text)" }
     }
 
-    private(set) var types: [String: String] = [:]
-    private(set) var samples: [Sample] = []
+    public private(set) var types: [String: String] = [:]
+    public private(set) var samples: [Sample] = []
 
-    init(_ text: String) throws {
+    public init(_ text: String) throws {
         guard text.hasSuffix("\n") else { throw ParseError(line: 0, reason: "the text must end with a line feed", text: "") }
         var seen: Set<[String]> = []
         for (index, line) in text.dropLast().split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -53,12 +53,12 @@ struct PrometheusText {
     }
 
     /// The value of the series with exactly these labels, or nil if it is not there.
-    func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
+    public func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
         samples.first { $0.name == name && $0.labels == labels }?.value
     }
 
     /// Every series of a metric.
-    func series(_ name: String) -> [Sample] {
+    public func series(_ name: String) -> [Sample] {
         samples.filter { $0.name == name }
     }
 

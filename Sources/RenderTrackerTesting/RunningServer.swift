@@ -1,20 +1,20 @@
 import Foundation
-import Hummingbird
-import Logging
-import LuaPlugins
-import RenderTracker
-import RenderTrackerServer
+public import Hummingbird
+public import Logging
+public import LuaPlugins
+public import RenderTracker
+public import RenderTrackerServer
 import ServiceLifecycle
 
 /// The real daemon (`buildApplication`, as `rendertracker serve` runs it) on an ephemeral loopback
 /// port for the length of `body`.
-struct RunningServer: Sendable {
-    let port: Int
+public struct RunningServer: Sendable {
+    public let port: Int
     /// Starts the graceful shutdown that SIGTERM starts in `rendertracker serve`.
-    let stop: @Sendable () async -> Void
-    var url: String { "http://127.0.0.1:\(port)" }
+    public let stop: @Sendable () async -> Void
+    public var url: String { "http://127.0.0.1:\(port)" }
 
-    static func with<Result: Sendable>(
+    public static func with<Result: Sendable>(
         configuration: RenderTrackerConfiguration = RenderTrackerConfiguration(),
         clock: any TrackerClock = SystemClock(),
         pluginEffects: (any PluginEffects)? = nil,
@@ -33,7 +33,7 @@ struct RunningServer: Sendable {
     /// Runs the application `build` makes (given a silent logger and the callback that reports
     /// its port) for the length of `body`, then stops it gracefully. `body` gets the port and a
     /// function that starts the graceful stop early.
-    static func onEphemeralPort<App: ApplicationProtocol, Result: Sendable>(
+    public static func onEphemeralPort<App: ApplicationProtocol, Result: Sendable>(
         _ build: (Logger, @escaping @Sendable (Int) async -> Void) throws -> App,
         _ body: @Sendable (Int, @escaping @Sendable () async -> Void) async throws -> Result
     ) async throws -> Result {
@@ -57,5 +57,5 @@ struct RunningServer: Sendable {
         }
     }
 
-    struct ServerDidNotStart: Error {}
+    public struct ServerDidNotStart: Error {}
 }

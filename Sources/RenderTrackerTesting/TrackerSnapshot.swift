@@ -1,12 +1,12 @@
-import XMLRPC
+public import RPC
 
 /// Everything clients can read of a tracker's projects, as one value, to compare two trackers
 /// (the recorded daemon and its replay): project names, frames, each frame's log, job id and image
 /// path, the event cursor, and the summary without the elapsed time (which depends on when it is asked).
-enum TrackerSnapshot {
+public enum TrackerSnapshot {
     /// - Parameter logTimes: keep the times in frame logs and the project start (a replay in
     ///   virtual time reproduces them to the millisecond; a replay to a live tracker does not).
-    static func take(logTimes: Bool, _ call: (String, [RPCValue]) async throws -> RPCValue) async throws -> RPCValue {
+    public static func take(logTimes: Bool, _ call: (String, [RPCValue]) async throws -> RPCValue) async throws -> RPCValue {
         let projects = try await call("getAllProjects", [])
         guard case .array(let names) = projects else { return projects }
         var snapshot: [String: RPCValue] = ["projects": projects]

@@ -4,29 +4,29 @@ import NIOCore
 import Synchronization
 
 /// A real HTTP server that keeps every POST it receives: where webhook plugins deliver in tests.
-final class WebhookReceiver: Sendable {
-    struct Delivery: Sendable {
-        var path: String
-        var contentType: String?
-        var body: String
+public final class WebhookReceiver: Sendable {
+    public struct Delivery: Sendable {
+        public var path: String
+        public var contentType: String?
+        public var body: String
     }
 
     private let received = Mutex<[Delivery]>([])
-    let port: Int
+    public let port: Int
 
     private init(port: Int) { self.port = port }
 
-    var deliveries: [Delivery] { received.withLock { $0 } }
+    public var deliveries: [Delivery] { received.withLock { $0 } }
 
     /// Waits (polling, at most `seconds`) until `count` deliveries arrived; returns them.
-    func waitFor(_ count: Int, seconds: Double = 10) async throws -> [Delivery] {
+    public func waitFor(_ count: Int, seconds: Double = 10) async throws -> [Delivery] {
         for _ in 0..<Int(seconds * 20) where deliveries.count < count {
             try await Task.sleep(for: .milliseconds(50))
         }
         return deliveries
     }
 
-    static func with<Result: Sendable>(_ body: @Sendable (WebhookReceiver) async throws -> Result) async throws -> Result {
+    public static func with<Result: Sendable>(_ body: @Sendable (WebhookReceiver) async throws -> Result) async throws -> Result {
         let store = Mutex<WebhookReceiver?>(nil)
         return try await RunningServer.onEphemeralPort({ logger, onRunning in
             let router = Router()

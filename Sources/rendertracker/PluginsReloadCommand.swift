@@ -13,7 +13,7 @@ struct PluginsReloadCommand: AsyncParsableCommand {
     var url = "http://127.0.0.1:5002"
 
     func run() async throws {
-        let answer: (status: Int, body: String)
+        let answer: TrackerClient.HTTPAnswer
         do {
             answer = try await TrackerClient(url: url, timeoutSeconds: 60).http("POST", path: "/admin/plugins/reload")
         } catch {

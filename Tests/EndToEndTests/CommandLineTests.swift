@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RenderTrackerTesting
 
 /// The `rendertracker` executable itself, as operators and scripts use it.
 @Suite("The rendertracker command")

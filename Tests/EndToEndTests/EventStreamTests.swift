@@ -1,6 +1,7 @@
 import Foundation
 import RenderTrackerServer
 import Testing
+import RenderTrackerTesting
 
 /// `GET /events` over raw HTTP (`Clients/event_stream.py`), with Python's xmlrpc.client writing.
 @Suite("The event stream, over raw HTTP")

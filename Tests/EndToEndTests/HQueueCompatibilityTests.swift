@@ -1,5 +1,6 @@
 import RenderTrackerServer
 import Testing
+import RenderTrackerTesting
 
 /// HQueue's real call sequences, sent by Python's own xmlrpc.client to the real daemon.
 @Suite("HQueue clients, through Python's xmlrpc.client")

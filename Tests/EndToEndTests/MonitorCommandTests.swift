@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import XMLRPC
+import RPC
+import RenderTrackerTesting
 
 /// `rendertracker status` and `watch`: the real executable against the real daemon, fed by calls.
 @Suite("rendertracker status and watch")

@@ -1,6 +1,7 @@
 import Foundation
 import RenderTrackerServer
 import Testing
+import RenderTrackerTesting
 
 /// Runs one of the Python client scripts in `Clients/` (the real `xmlrpc.client`, as HQueue's
 /// farm jobs use it) and returns its exit status and combined output.

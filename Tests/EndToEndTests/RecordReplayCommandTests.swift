@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RenderTrackerTesting
 
 /// `serve --record` and `replay` as the executable runs them: exit codes and messages.
 @Suite("The record and replay commands")
@@ -9,7 +10,7 @@ struct RecordReplayCommandTests {
     }
 
     private func log(_ lines: [String], name: String = "cli") throws -> String {
-        let path = RenderLogRecordingTests.temporaryLog(name)
+        let path = RenderLogFiles.temporaryLog(name)
         try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
@@ -75,7 +76,7 @@ struct RecordReplayCommandTests {
 
     @Test("SIGTERM right after the last call: the render log holds every call", .timeLimit(.minutes(1)))
     func sigtermFlushes() async throws {
-        let path = RenderLogRecordingTests.temporaryLog("sigterm")
+        let path = RenderLogFiles.temporaryLog("sigterm")
         let daemon = try ChildProcess.start([CommandLineTests.executable, "serve", "--host", "127.0.0.1", "--port", "0", "--record", path])
         let listening = try #require(await daemon.line(containing: "rendertracker listening"))
         let port = try #require(listening.split(separator: ":").last.map(String.init))
@@ -94,14 +95,14 @@ struct RecordReplayCommandTests {
         let outcome = await daemon.finish()
         #expect(sent.status == 0, "\(sent.output)")
         #expect(outcome.status == 0, "\(outcome.output)")
-        let calls = try RenderLogRecordingTests.calls(path)
+        let calls = try RenderLogFiles.calls(path)
         #expect(calls.count == 500)
         #expect(calls.last?.params == [.string("a/term"), .int(499), .double(1)])
     }
 
     @Test("SIGHUP reopens the render log: logrotate's move-then-HUP leaves each call in exactly one file", .timeLimit(.minutes(1)))
     func sighupReopens() async throws {
-        let path = RenderLogRecordingTests.temporaryLog("rotate")
+        let path = RenderLogFiles.temporaryLog("rotate")
         let daemon = try ChildProcess.start([CommandLineTests.executable, "serve", "--host", "127.0.0.1", "--port", "0", "--record", path])
         let listening = try #require(await daemon.line(containing: "rendertracker listening"))
         let url = "http://127.0.0.1:" + (try #require(listening.split(separator: ":").last.map(String.init))) + "/rpc"
@@ -115,7 +116,7 @@ struct RecordReplayCommandTests {
         #expect(second.status == 0, "\(second.errors)")
         daemon.process.terminate()
         _ = await daemon.finish()
-        #expect(try RenderLogRecordingTests.calls(path + ".1").map(\.params[1]) == [.int(1)])
-        #expect(try RenderLogRecordingTests.calls(path).map(\.params[1]) == [.int(2)])
+        #expect(try RenderLogFiles.calls(path + ".1").map(\.params[1]) == [.int(1)])
+        #expect(try RenderLogFiles.calls(path).map(\.params[1]) == [.int(2)])
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RenderTrackerTesting
 
 /// `rendertracker scenario`: the shipped scenarios, and what a failing one looks like.
 @Suite("Scenario scripts")

@@ -1,6 +1,6 @@
 import FarmSimulation
 import Testing
-import XMLRPC
+import RPC
 
 /// Keeps every call and answers as a tracker would, enough for the farm to go on.
 private final class CallLog: FarmCallSink {

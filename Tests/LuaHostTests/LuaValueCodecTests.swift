@@ -1,5 +1,5 @@
 import Testing
-@testable import LuaPlugins
+@testable import LuaHost
 
 /// The byte encoding across the C boundary, written value by value or field by field.
 @Suite struct LuaValueCodecTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LuaPlugins
+import LuaHost
 
 /// The sandbox and the limits, straight on one plugin state: every hostile plugin ends in a
 /// failure that names what happened, and the state keeps working afterwards.

@@ -4,6 +4,7 @@ import Logging
 import RenderTracker
 import Synchronization
 import Testing
+@testable import LuaHost
 
 /// The ready-made plugins in the repository's `plugins/` folder, run by the real engine on renders
 /// played through the model, with notifications captured and time on a manual clock.

@@ -1,6 +1,5 @@
-@testable import RenderTrackerServer
 import Testing
-import XMLRPC
+@testable import RPC
 
 /// `JSONReader`: every JSON type, number typing, strings and escapes, errors with their byte
 /// offsets, and the nesting limit.

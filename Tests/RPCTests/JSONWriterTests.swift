@@ -1,7 +1,6 @@
 import Foundation
-@testable import RenderTrackerServer
 import Testing
-import XMLRPC
+@testable import RPC
 
 /// `JSONWriter`: every `RPCValue` case, key order, string escaping, round trips through
 /// `JSONReader`, and Python's `json.loads` reading the output.

@@ -1,6 +1,5 @@
-@testable import RenderTrackerServer
 import Testing
-import XMLRPC
+@testable import RPC
 
 /// `RPCCall`'s typed parameter access: what each conversion accepts, what it refuses, and the
 /// invalid-params message naming the method, the parameter and the value.

@@ -1,5 +1,5 @@
 import Testing
-import XMLRPC
+@testable import RPC
 
 struct RPCValueTests {
     @Test(arguments: [

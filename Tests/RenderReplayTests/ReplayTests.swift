@@ -3,7 +3,9 @@ import RenderReplay
 import RenderTracker
 import RenderTrackerServer
 import Testing
-import XMLRPC
+import RPC
+import RenderTrackerTesting
+import RenderLog
 
 /// `rendertracker replay`: a recorded session sent again ends in the same state.
 @Suite("Replaying render logs")
@@ -24,7 +26,7 @@ struct ReplayTests {
 
     @Test("record a session with Python's xmlrpc.client, replay it in-process: the same end state, frame-log times included")
     func recordThenReplay() async throws {
-        let path = RenderLogRecordingTests.temporaryLog()
+        let path = RenderLogFiles.temporaryLog()
         let recorded = try await recordSession(to: path, logTimes: true)
         let target = try InProcessTarget()
         let summary = try await Replay.run(path: path, into: target)
@@ -34,12 +36,12 @@ struct ReplayTests {
         // The snapshot covers what the session did: three renders, one with a retried error, one re-rendered.
         guard case .structure(let fields) = recorded else { Issue.record("no snapshot"); return }
         #expect(fields["projects"] == .array(["bob/city_v003", "carl/ocean_v001", "lisa/forest_v012"].map(RPCValue.string)))
-        #expect(summary.projects.map(\.status.state) == ["done", "failed", "done"])
+        #expect(summary.projects.map(\.status.state) == [.done, .failed, .done])
     }
 
     @Test("replay to a live daemon (--url) gives the same end state", .timeLimit(.minutes(2)))
     func replayToLiveDaemon() async throws {
-        let path = RenderLogRecordingTests.temporaryLog()
+        let path = RenderLogFiles.temporaryLog()
         let recorded = try await recordSession(to: path, logTimes: false)
         try await RunningServer.with { server in
             let summary = try await Replay.live(path: path, url: server.url + "/RPC2", options: ReplayOptions(fast: true))
@@ -52,7 +54,7 @@ struct ReplayTests {
 
     /// A log of one 40-frame render, one frame at a time, 15 minutes a frame: 10 hours.
     private func tenHourLog() throws -> String {
-        let path = RenderLogRecordingTests.temporaryLog("ten-hours")
+        let path = RenderLogFiles.temporaryLog("ten-hours")
         let start = Timestamp(secondsSince1970: 1_767_225_600)
         var bytes = RenderLog.line(.header(RenderLogHeader(started: start.iso8601, source: "test")))
         func call(_ offset: Double, _ method: String, _ params: [RPCValue]) {
@@ -80,7 +82,7 @@ struct ReplayTests {
         #expect(summary.recordedSpanSeconds == 36_000)
         #expect(summary.replayedSpanSeconds == 36_000)
         let project = try #require(summary.projects.first)
-        #expect(project.status.state == "done" && project.status.statusCounts["Done"] == 40)
+        #expect(project.status.state == .done && project.status.statusCounts[.done] == 40)
         #expect(project.status.elapsedSeconds == 36_000)
         // The quarters fall at frames 10, 20 and 30 (9,000 s each), with what was left then.
         #expect(project.quarters.map(\.percent) == [25, 50, 75])
@@ -95,7 +97,7 @@ struct ReplayTests {
 
     @Test("a restart in the log (a second header) starts a fresh tracker, as the daemon lost its state")
     func restartInLog() async throws {
-        let path = RenderLogRecordingTests.temporaryLog("restart")
+        let path = RenderLogFiles.temporaryLog("restart")
         var bytes = RenderLog.line(.header(RenderLogHeader(started: nil, source: "serve")))
         let time = Timestamp(secondsSince1970: 1_767_225_600)
         RenderLog.append(.call(RecordedCall(method: "startedRenderProject", params: [.string("a/one"), .array([.int(1)]), .bool(false), .string("1")]), time: time), to: &bytes)
@@ -123,7 +125,7 @@ struct ReplayTests {
             #expect(summary.faults == 0, "\(log): \(summary.firstFaults)")
             #expect(warnings.isEmpty && summary.badLinesSkipped == 0 && !summary.truncatedLastLine, "\(log): \(warnings)")
             let states = Dictionary(uniqueKeysWithValues: summary.projects.map {
-                ($0.status.name, $0.status.state + " \($0.status.statusCounts["Done"] ?? -1) \($0.status.statusCounts["Error"] ?? -1)")
+                ($0.status.name, $0.status.state.rawValue + " \($0.status.statusCounts[.done] ?? -1) \($0.status.statusCounts[.error] ?? -1)")
             })
             let wanted = (expected[log] ?? [:]).mapValues { "\($0.state) \($0.done) \($0.error)" }
             #expect(states == wanted, "\(log)")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import XMLRPC
+import RenderTrackerTesting
 
 /// A page on another site can make a browser POST a text/plain body without asking first; the
 /// daemon must not take it as a call.

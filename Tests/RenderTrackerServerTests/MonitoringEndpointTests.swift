@@ -2,6 +2,7 @@ import CoreMetrics
 import RenderTrackerServer
 import Testing
 import XMLRPC
+import RenderTrackerTesting
 
 /// `GET /metrics` and `GET /healthz` on the real daemon.
 @Suite("Metrics and health endpoints")

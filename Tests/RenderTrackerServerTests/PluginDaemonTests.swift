@@ -4,6 +4,9 @@ import RenderTracker
 import RenderTrackerServer
 import Testing
 import XMLRPC
+import RPC
+import RenderTrackerTesting
+import LuaHost
 
 /// Plugins through the real daemon: RPC in, effect out.
 @Suite struct PluginDaemonTests {

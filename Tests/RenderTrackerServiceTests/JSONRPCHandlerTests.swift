@@ -1,8 +1,7 @@
-import Logging
 import RenderTracker
-@testable import RenderTrackerServer
+@testable import RenderTrackerService
 import Testing
-import XMLRPC
+import RPC
 
 /// `JSONRPCHandler` over the real method table: 2.0 calls, ids, named parameters, notifications,
 /// batches, the 1.0 shape, and every error the handler itself produces.
@@ -17,8 +16,7 @@ struct JSONRPCHandlerTests {
     }
 
     private static func makeHandler(maxDepth: Int = 64) -> JSONRPCHandler {
-        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        let tracker = SharedTracker(Tracker(clock: ManualClock()), logger: logger)
+        let tracker = SharedTracker(Tracker(clock: ManualClock()))
         let methods = RenderTrackerMethods.all(tracker: tracker, nameFormula: BuiltInProjectNameFormula())
         return JSONRPCHandler(dispatcher: RPCDispatcher(methods: methods), maxDepth: maxDepth)
     }

@@ -1,8 +1,7 @@
-import Logging
 import RenderTracker
-@testable import RenderTrackerServer
+@testable import RenderTrackerService
 import Testing
-import XMLRPC
+import RPC
 
 /// `RPCDispatcher`: routing, arity, the `system.*` introspection methods, `system.multicall`, and
 /// named-to-positional parameters.
@@ -31,8 +30,7 @@ struct RPCDispatcherTests {
     private let dispatcher = RPCDispatcher(methods: Self.testMethods)
 
     private static func trackerDispatcher() -> RPCDispatcher {
-        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        let tracker = SharedTracker(Tracker(clock: ManualClock()), logger: logger)
+        let tracker = SharedTracker(Tracker(clock: ManualClock()))
         return RPCDispatcher(methods: RenderTrackerMethods.all(tracker: tracker, nameFormula: BuiltInProjectNameFormula()))
     }
 

@@ -1,5 +1,6 @@
 import Testing
 import XMLRPC
+import RPC
 
 /// The decoder's reading of the spellings real clients send.
 struct DecoderInputTests {

@@ -1,5 +1,6 @@
 import Testing
 import XMLRPC
+import RPC
 
 /// The exact bytes the encoder writes.
 struct EncoderTests {

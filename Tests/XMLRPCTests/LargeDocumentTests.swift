@@ -1,5 +1,6 @@
 import Testing
 import XMLRPC
+import RPC
 
 /// Big but legitimate documents decode completely and correctly.
 struct LargeDocumentTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import XMLRPC
+import RPC
 
 /// Outside the suite type: its own `@Suite` trait cannot refer to the type's members.
 private let python3Path: String? = ["/usr/bin/python3", "/usr/local/bin/python3"].first {

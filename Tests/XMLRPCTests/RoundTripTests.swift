@@ -1,5 +1,6 @@
 import Testing
 import XMLRPC
+import RPC
 
 /// Encoder output decodes back to the same value, for every type and awkward content.
 struct RoundTripTests {

@@ -1,4 +1,5 @@
 import XMLRPC
+import RPC
 
 /// Builds documents around XML fragments and decodes them, returning the error instead of
 /// throwing so tests can assert on its kind and message.

@@ -1,5 +1,6 @@
 import Testing
 import XMLRPC
+import RPC
 
 /// Request shapes of the classic validator1 conformance suite, decoded and checked the way
 /// the suite's handlers would use them.
