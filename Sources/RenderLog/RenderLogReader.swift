@@ -61,6 +61,20 @@ public final class RenderLogReader {
     }
 
     /// The next entry or damaged line; nil at the end of the file. Blank lines are skipped.
+    /// Every entry of the log at `path`, in order; the first bad line throws. For tools and
+    /// tests that want a whole, intact log (a replay reads item by item and may skip bad lines).
+    public static func entries(path: String) throws(RenderLogError) -> [RenderLogEntry] {
+        let reader = try RenderLogReader(path: path)
+        var entries: [RenderLogEntry] = []
+        while let item = try reader.next() {
+            switch item {
+            case .entry(let entry, _): entries.append(entry)
+            case .bad(let error, _): throw error
+            }
+        }
+        return entries
+    }
+
     public func next() throws(RenderLogError) -> Item? {
         while true {
             guard let (lineStart, lineEnd, terminated) = try nextLine() else { return nil }

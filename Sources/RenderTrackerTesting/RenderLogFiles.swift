@@ -1,6 +1,5 @@
 import Foundation
 public import RenderLog
-import Testing
 
 /// Render logs in tests: a fresh path in the temporary folder, and what a log holds.
 public enum RenderLogFiles {
@@ -8,15 +7,9 @@ public enum RenderLogFiles {
         FileManager.default.temporaryDirectory.appendingPathComponent("rendertracker-\(name)-\(UUID().uuidString).jsonl").path
     }
 
-    /// Every entry of a log, in order; a bad line is a test failure.
+    /// Every entry of a log, in order; a bad line throws.
     public static func entries(_ path: String) throws -> [RenderLogEntry] {
-        let reader = try RenderLogReader(path: path)
-        var entries: [RenderLogEntry] = []
-        while let item = try reader.next() {
-            guard case .entry(let entry, _) = item else { Issue.record("bad line: \(item)"); continue }
-            entries.append(entry)
-        }
-        return entries
+        try RenderLogReader.entries(path: path)
     }
 
     public static func calls(_ path: String) throws -> [RecordedCall] {

@@ -49,11 +49,9 @@ struct RenderLogFormatTests {
             recorder.append(RecordedCall(method: "startedFrameRender", params: [.string("p"), .int(frame)]), at: Timestamp(secondsSince1970: Double(frame)))
         }
         recorder.flush()
-        let reader = try RenderLogReader(path: path)
         var methods: [String] = []
         var headers = 0
-        while let item = try reader.next() {
-            guard case .entry(let entry, _) = item else { Issue.record("bad line: \(item)"); continue }
+        for entry in try RenderLogReader.entries(path: path) {
             switch entry {
             case .header: headers += 1
             case .call(let call, _): methods.append("\(call.method) \(call.params[1])")

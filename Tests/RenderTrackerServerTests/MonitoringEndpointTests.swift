@@ -110,7 +110,7 @@ struct MonitoringEndpointTests {
         let metrics = ServerMetrics()
         let failures = Counter(label: "rendertracker_plugin_failures_total", dimensions: [("plugin", "notify")], factory: metrics.factory)
         failures.increment(by: 2)
-        let depth = metrics.registry.makeGauge(name: "rendertracker_plugin_queue_depth", help: "Hook calls waiting.")
+        let depth = metrics.registry.makeGauge(descriptor: .named("rendertracker_plugin_queue_depth", help: "Hook calls waiting."))
         metrics.beforeEachScrape { depth.set(Int64(7)) }
         let text = try PrometheusText(String(decoding: metrics.scrape(), as: UTF8.self))
         #expect(text.value("rendertracker_plugin_failures_total", ["plugin": "notify"]) == 2)

@@ -18,7 +18,7 @@ struct RenderLogObserverTests {
         clock.advance(bySeconds: 3600)
         _ = core.dispatcher.call("setFrameRenderFraction", [.string("a/b"), .int(1), .double(0.5)], client: "render-017")
         recorder.flush()
-        let entries = try Self.entries(path)
+        let entries = try RenderLogReader.entries(path: path)
         #expect(entries.count == 3)
         if case .header(let header)? = entries.first {
             #expect(header.source == "scenario test.lua")
@@ -33,13 +33,4 @@ struct RenderLogObserverTests {
         #expect(later.seconds(since: start) == 3600)
     }
 
-    private static func entries(_ path: String) throws -> [RenderLogEntry] {
-        let reader = try RenderLogReader(path: path)
-        var entries: [RenderLogEntry] = []
-        while let item = try reader.next() {
-            guard case .entry(let entry, _) = item else { Issue.record("bad line: \(item)"); continue }
-            entries.append(entry)
-        }
-        return entries
-    }
 }

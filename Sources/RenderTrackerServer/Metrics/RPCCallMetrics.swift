@@ -30,9 +30,7 @@ struct RPCCallMetrics: RPCCallObserver {
             .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .microseconds(2500),
             .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(1),
         ]
-        requestDuration = registry.makeDurationHistogram(
-            name: "rendertracker_rpc_request_duration_seconds", buckets: buckets,
-            help: "Time from receiving an RPC request to its answer, body reading and gzip included.")
+        requestDuration = registry.makeDurationHistogram(descriptor: .named("rendertracker_rpc_request_duration_seconds", help: "Time from receiving an RPC request to its answer, body reading and gzip included."), buckets: buckets)
     }
 
     func dispatcher(finished name: String, params: [RPCValue], client: String?, method: RPCMethod?, result: Result<RPCValue, RPCFault>) {
@@ -52,8 +50,10 @@ struct RPCCallMetrics: RPCCallObserver {
 
     private static func calls(in registry: PrometheusCollectorRegistry, method: String, outcome: String) -> Counter {
         registry.makeCounter(
-            name: "rendertracker_rpc_calls_total", labels: [("method", method), ("outcome", outcome)],
-            help: "RPC calls by method and outcome (ok, or the fault's kind); each call inside system.multicall counts too.")
+            descriptor: .named(
+                "rendertracker_rpc_calls_total",
+                help: "RPC calls by method and outcome (ok, or the fault's kind); each call inside system.multicall counts too."),
+            labels: [("method", method), ("outcome", outcome)])
     }
 
     /// The fault's kind, a bounded set of label values.

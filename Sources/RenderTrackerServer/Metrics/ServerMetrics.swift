@@ -9,7 +9,7 @@ import Synchronization
 ///
 /// Other parts of the daemon (plugins, the live stream) attach their metrics here:
 /// - make counters, gauges and histograms on `registry`, with help text
-///   (`metrics.registry.makeCounter(name: "rendertracker_plugin_failures_total", labels: [("plugin", name)], help: "...")`);
+///   (`metrics.registry.makeCounter(descriptor: .named("rendertracker_plugin_failures_total", help: "..."), labels: [("plugin", name)])`);
 /// - or pass `factory` to swift-metrics' types (`Counter(label:dimensions:factory:)`, `Gauge`, `Timer`);
 /// - for a value that is cheaper to read when scraped than to keep current, set a gauge in
 ///   `beforeEachScrape`.
@@ -38,5 +38,13 @@ public final class ServerMetrics: Sendable {
             update()
         }
         return registry.emitToBuffer()
+    }
+}
+
+extension MetricNameDescriptor {
+    /// A metric named in full (`rendertracker_rpc_calls_total`) with its help text, the
+    /// `# HELP` line Prometheus shows.
+    public static func named(_ name: String, help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
 }

@@ -7,13 +7,12 @@ extension ServerMetrics {
     /// under the lock per scrape instead of a cost on every write.
     func reportTotals(of tracker: SharedTracker) {
         let projects = ProjectState.allCases.map { state in
-            (state, registry.makeGauge(name: "rendertracker_projects", labels: [("state", state.rawValue)], help: "Projects by state."))
+            (state, registry.makeGauge(descriptor: .named("rendertracker_projects", help: "Projects by state."), labels: [("state", state.rawValue)]))
         }
         let frames = FrameStatus.allCases.map { status in
-            (status, registry.makeGauge(
-                name: "rendertracker_frames", labels: [("status", status.metricLabel)], help: "Frames of every project by status."))
+            (status, registry.makeGauge(descriptor: .named("rendertracker_frames", help: "Frames of every project by status."), labels: [("status", status.metricLabel)]))
         }
-        let lastEventID = registry.makeGauge(name: "rendertracker_last_event_id", help: "The global event counter (getChangedFrames cursors).")
+        let lastEventID = registry.makeGauge(descriptor: .named("rendertracker_last_event_id", help: "The global event counter (getChangedFrames cursors)."))
         beforeEachScrape {
             let totals = tracker.read { $0.totals }
             for (state, gauge) in projects {

@@ -1,0 +1,38 @@
+public import RenderTracker
+public import RPC
+
+/// One project as `getProjectSummary` answers it, read with errors that name what is missing.
+public struct ProjectReport: Sendable, Equatable {
+    public var name: String
+    public var jobID: String
+    public var frameCount: Int
+    public var statusCounts: [FrameStatus: Int]
+    public var state: ProjectState
+    public var started: String
+    public var elapsedSeconds: Double
+    public var secondsLeft: Double?
+    public var lastProjectError: String?
+
+    /// - Returns: nil for the tracker's nil (an unknown project).
+    public init?(_ value: RPCValue) throws(UnexpectedAnswer) {
+        if value == .null { return nil }
+        let summary = try AnswerFields(value, what: "getProjectSummary")
+        name = try summary.string("project")
+        jobID = try summary.string("job_id")
+        frameCount = try summary.integer("frame_count")
+        let counts = try AnswerFields(summary.value("status_counts"), what: "getProjectSummary's status_counts")
+        statusCounts = [:]
+        for status in FrameStatus.allCases {
+            statusCounts[status] = try counts.integer(status.name)
+        }
+        let stateName = try summary.string("state")
+        guard let state = ProjectState(rawValue: stateName) else {
+            throw UnexpectedAnswer(description: "getProjectSummary answered an unknown state \"\(stateName)\"")
+        }
+        self.state = state
+        started = try summary.string("started")
+        elapsedSeconds = try summary.number("elapsed_seconds")
+        secondsLeft = try summary.optionalNumber("seconds_left")
+        lastProjectError = try summary.optionalString("last_project_error")
+    }
+}
