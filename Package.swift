@@ -108,7 +108,7 @@ let package = Package(
         // A render farm in virtual time making the calls real HQueue clients make. Pure Swift.
         .target(
             name: "FarmSimulation",
-            dependencies: ["RenderTracker", "RPC", .product(name: "HeapModule", package: "swift-collections")],
+            dependencies: ["RPC", .product(name: "HeapModule", package: "swift-collections")],
             swiftSettings: strict
         ),
         // Scenario scripts in Lua: a simulated farm driving the in-process tracker, with expectations.
@@ -125,7 +125,7 @@ let package = Package(
         .executableTarget(
             name: "rendertracker",
             dependencies: [
-                "RenderTrackerServer", "RenderTrackerService", "RenderTrackerClient", "RenderReplay", "RenderScenarios",
+                "RenderTrackerServer", "RenderTrackerClient", "RenderReplay", "RenderScenarios",
                 "RenderLog", "RPC", "RenderTracker", "LuaHost", "LuaPlugins", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
