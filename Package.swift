@@ -66,7 +66,11 @@ let package = Package(
         // A generic sandboxed Lua host: a state, values, the byte codec, limits, host-function tables.
         .target(name: "LuaHost", dependencies: ["CLuaShim"], swiftSettings: strict),
         // Studio plugins in sandboxed Lua: naming, estimate, event hooks, notifications.
-        .target(name: "LuaPlugins", dependencies: ["LuaHost", "RenderTracker", logging], swiftSettings: strict),
+        .target(
+            name: "LuaPlugins",
+            dependencies: ["LuaHost", "RenderTracker", logging, .product(name: "DequeModule", package: "swift-collections")],
+            swiftSettings: strict
+        ),
 
         // MARK: The tracker as a service
         // Render logs: the JSON Lines format, its reader and the recorder.

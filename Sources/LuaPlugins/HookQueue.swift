@@ -1,3 +1,4 @@
+import DequeModule
 import Dispatch
 import Foundation
 import Synchronization
@@ -8,8 +9,7 @@ import Synchronization
 /// that spin take only idle time from the RPC threads on a busy machine.
 final class HookQueue: Sendable {
     private struct Waiting {
-        var items: [@Sendable () -> Void] = []
-        var head = 0
+        var items: Deque<@Sendable () -> Void> = []
         var running = false
     }
 
@@ -24,14 +24,14 @@ final class HookQueue: Sendable {
     }
 
     /// Events queued and the one running, if any.
-    var depth: Int { waiting.withLock { $0.items.count - $0.head + ($0.running ? 1 : 0) } }
+    var depth: Int { waiting.withLock { $0.items.count + ($0.running ? 1 : 0) } }
     var dropped: Int { droppedCount.load(ordering: .relaxed) }
 
     /// Queues `work`; false (and counted) when the queue is full.
     func push(_ work: @escaping @Sendable () -> Void) -> Bool {
         startIfNeeded()
         let queued = waiting.withLock { waiting in
-            guard waiting.items.count - waiting.head < capacity else { return false }
+            guard waiting.items.count < capacity else { return false }
             waiting.items.append(work)
             return true
         }
@@ -55,14 +55,7 @@ final class HookQueue: Sendable {
             while true {
                 available.wait()
                 let work = waiting.withLock { waiting -> (@Sendable () -> Void)? in
-                    guard waiting.head < waiting.items.count else { return nil }
-                    let work = waiting.items[waiting.head]
-                    waiting.head += 1
-                    // Drop the run part now and then, so the array does not grow for ever.
-                    if waiting.head > 1024 && waiting.head * 2 > waiting.items.count {
-                        waiting.items.removeFirst(waiting.head)
-                        waiting.head = 0
-                    }
+                    guard let work = waiting.items.popFirst() else { return nil }
                     waiting.running = true
                     return work
                 }
@@ -78,20 +71,18 @@ final class HookQueue: Sendable {
     /// Blocks the calling thread: for callers on threads of their own (scenarios), never a task.
     func drainBlocking(seconds: Double) -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while depth > 0 {
-            guard ContinuousClock.now < deadline else { return false }
+        while depth > 0, ContinuousClock.now < deadline {
             Thread.sleep(forTimeInterval: 0.002)
         }
-        return true
+        return depth == 0
     }
 
     /// Waits until every queued event has run, at most `seconds`; false if some were still waiting.
     func drain(seconds: Double) async -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while depth > 0 {
-            guard ContinuousClock.now < deadline else { return false }
+        while depth > 0, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        return true
+        return depth == 0
     }
 }

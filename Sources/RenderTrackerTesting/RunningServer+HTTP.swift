@@ -17,13 +17,13 @@ extension RunningServer {
 
     /// A request with no body.
     public func send(_ path: String, method: String) async throws -> HTTPAnswer {
-        try await client().http(method, path: path)
+        try await http.http(method, path: path)
     }
 
     public func post(
         _ path: String = "/rpc", body: String, contentType: String = "application/json", headers: [String: String] = [:]
     ) async throws -> HTTPAnswer {
-        try await client().http("POST", path: path, body: body, contentType: contentType, headers: headers)
+        try await http.http("POST", path: path, body: body, contentType: contentType, headers: headers)
     }
 
     /// One JSON-RPC 2.0 call; returns the whole response object (`result` or `error`).

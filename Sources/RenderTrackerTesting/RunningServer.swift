@@ -3,6 +3,7 @@ public import Hummingbird
 public import Logging
 public import LuaPlugins
 public import RenderTracker
+import RenderTrackerClient
 public import RenderTrackerServer
 import ServiceLifecycle
 
@@ -13,6 +14,15 @@ public struct RunningServer: Sendable {
     /// Starts the graceful shutdown that SIGTERM starts in `rendertracker serve`.
     public let stop: @Sendable () async -> Void
     public var url: String { "http://127.0.0.1:\(port)" }
+    /// One client for the test's plain HTTP and JSON-RPC (`get`, `post`, `result`): one URLSession,
+    /// connections kept alive across the test's requests.
+    let http: TrackerClient
+
+    init(port: Int, stop: @escaping @Sendable () async -> Void) throws {
+        self.port = port
+        self.stop = stop
+        http = try TrackerClient(url: "http://127.0.0.1:\(port)/RPC2")
+    }
 
     public static func with<Result: Sendable>(
         configuration: RenderTrackerConfiguration = RenderTrackerConfiguration(),
@@ -26,7 +36,7 @@ public struct RunningServer: Sendable {
         return try await onEphemeralPort({ logger, onRunning in
             try buildApplication(configuration: configuration, logger: logger, clock: clock, pluginEffects: pluginEffects, onServerRunning: onRunning)
         }) { port, stop in
-            try await body(RunningServer(port: port, stop: stop))
+            try await body(try RunningServer(port: port, stop: stop))
         }
     }
 

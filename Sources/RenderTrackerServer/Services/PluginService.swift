@@ -2,7 +2,7 @@ public import Logging
 public import LuaPlugins
 public import RenderTrackerService
 public import ServiceLifecycle
-import UnixSignals
+import Synchronization
 
 /// Keeps the plugins current while the daemon runs: reloads on SIGHUP and when a file in the
 /// plugin folder changes, has the core look for stalled frames as wall time passes, and on
@@ -22,17 +22,26 @@ public struct PluginService: Service {
     }
 
     public func run() async throws {
-        let hangups = await UnixSignalsSequence(trapping: .sighup)
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await _ in hangups.cancelOnGracefulShutdown() {
-                    logger.notice("SIGHUP: reloading plugins")
-                    plugins.reload()
-                }
+        // The folder's signature (names, sizes, times) is polled: cheap, and works on network
+        // mounts where change notification does not.
+        let signature = Mutex(plugins.folder.signature())
+        await PeriodicWork.run(every: .seconds(watchSeconds)) {
+            logger.notice("SIGHUP: reloading plugins")
+            plugins.reload()
+        } tick: {
+            let now = plugins.folder.signature()
+            let changed = signature.withLock { seen in
+                defer { seen = now }
+                return seen != now
             }
-            group.addTask { await watch() }
-            await group.next()
-            group.cancelAll()
+            if changed {
+                logger.notice("plugin folder changed: reloading plugins", metadata: ["folder": "\(plugins.folder.path)"])
+                plugins.reload()
+            }
+            // The core looks only when a look is due (`stallCheckSeconds`), on the tracker's clock.
+            if plugins.wantedEvents.contains(.frameStalled) {
+                core.checkForStalls()
+            }
         }
         if await !plugins.drainHooks(seconds: 5) {
             logger.warning("stopping with plugin hooks still queued", metadata: ["queued": "\(plugins.statistics.hookQueueDepth)"])
@@ -43,28 +52,5 @@ public struct PluginService: Service {
     /// `watchSeconds` (the service's poll), at least every 30 s.
     public static func stallCheckSeconds(watchSeconds: Double, options: PluginOptions) -> Double {
         max(watchSeconds, min(30, options.stallSeconds / 4))
-    }
-
-    /// Polls the folder's signature (names, sizes, times): cheap, and works on network mounts
-    /// where change notification does not.
-    private func watch() async {
-        var signature = plugins.folder.signature()
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                try await Task.sleep(for: .seconds(watchSeconds))
-            } catch {
-                return
-            }
-            let now = plugins.folder.signature()
-            if now != signature {
-                signature = now
-                logger.notice("plugin folder changed: reloading plugins", metadata: ["folder": "\(plugins.folder.path)"])
-                plugins.reload()
-            }
-            // The core looks only when a look is due (`stallCheckSeconds`), on the tracker's clock.
-            if plugins.wantedEvents.contains(.frameStalled) {
-                core.checkForStalls()
-            }
-        }
     }
 }

@@ -1,7 +1,6 @@
 public import Logging
 public import RenderLog
 public import ServiceLifecycle
-import UnixSignals
 
 /// Writes the render log out while the daemon runs: every 100 ms, again on SIGHUP after
 /// reopening the file (logrotate's move-then-HUP), and a last time on graceful shutdown. Added
@@ -16,22 +15,11 @@ public struct RenderLogService: Service {
     }
 
     public func run() async throws {
-        let hangups = await UnixSignalsSequence(trapping: .sighup)
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await _ in hangups.cancelOnGracefulShutdown() {
-                    recorder.reopen()
-                    logger.notice("SIGHUP: render log reopened", metadata: ["file": "\(recorder.path)"])
-                }
-            }
-            group.addTask {
-                while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                    try? await Task.sleep(for: .milliseconds(100))
-                    recorder.flush()
-                }
-            }
-            await group.next()
-            group.cancelAll()
+        await PeriodicWork.run(every: .milliseconds(100)) {
+            recorder.reopen()
+            logger.notice("SIGHUP: render log reopened", metadata: ["file": "\(recorder.path)"])
+        } tick: {
+            recorder.flush()
         }
         recorder.flush()
         let statistics = recorder.statistics
