@@ -140,6 +140,10 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: Benchmarks
+        // The hand-written JSON codec and Base64 against Foundation's (Benchmarks/codecs.sh).
+        .executableTarget(name: "CodecBenchmark", dependencies: ["RPC"], path: "Benchmarks/CodecBenchmark", swiftSettings: strict),
+
         // MARK: Tests
         .target(
             name: "RenderTrackerTesting",

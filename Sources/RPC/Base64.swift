@@ -1,4 +1,12 @@
 /// Standard base64 (RFC 4648 alphabet, `=` padding), the form XML-RPC and Python use.
+///
+/// Hand-written because Foundation has no strict decoder that accepts the line breaks Python's
+/// `xmlrpc.client` inserts every 76 characters: `Data(base64Encoded:)` refuses them, and with
+/// `.ignoreUnknownCharacters` it silently skips any invalid character, which would turn a damaged
+/// value into wrong bytes instead of a fault. Measured (`Benchmarks/codecs.sh`, 700 KB with line
+/// breaks): this decoder 1.1 ms; Foundation lenient 0.4 ms, strict after removing white space
+/// 25 ms. Encoding here is 2x slower than Foundation's (0.6 ms against 0.3 ms for 512 KB), off
+/// every hot path (no tracker method takes base64), and keeps the codec free of Foundation.
 public enum Base64 {
     private static let alphabet: [UInt8] = Array(
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
