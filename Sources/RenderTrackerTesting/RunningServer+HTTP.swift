@@ -26,33 +26,20 @@ extension RunningServer {
         try await http.http("POST", path: path, body: body, contentType: contentType, headers: headers)
     }
 
-    /// One JSON-RPC 2.0 call; returns the whole response object (`result` or `error`).
+    /// One JSON-RPC call through the client library: its result, or the fault it answered.
     @discardableResult
-    public func call(_ method: String, _ params: RPCValue...) async throws -> [String: RPCValue] {
-        try await response(method, params)
+    public func call(_ method: String, _ params: RPCValue...) async throws -> Result<RPCValue, RPCFault> {
+        try await http.answer(method, params)
     }
 
-    /// One JSON-RPC 2.0 call's `result`; a JSON-RPC error is thrown.
+    /// One JSON-RPC call's result; a fault is thrown as an `RPCFault`.
     public func result(_ method: String, _ params: RPCValue...) async throws -> RPCValue {
-        let response = try await response(method, params)
-        if let error = response["error"] { throw UnexpectedHTTPAnswer(answer: HTTPAnswer(status: 200, contentType: nil, body: JSONWriter.string(error))) }
-        return response["result"] ?? .null
+        try await http.call(method, params)
     }
 
     /// `result` with the parameters as an array.
     public func result(_ method: String, params: [RPCValue]) async throws -> RPCValue {
-        let response = try await response(method, params)
-        if let error = response["error"] { throw UnexpectedHTTPAnswer(answer: HTTPAnswer(status: 200, contentType: nil, body: JSONWriter.string(error))) }
-        return response["result"] ?? .null
-    }
-
-    private func response(_ method: String, _ params: [RPCValue]) async throws -> [String: RPCValue] {
-        let request = RPCValue.structure(["jsonrpc": .string("2.0"), "method": .string(method), "params": .array(params), "id": .int(1)])
-        let answer = try await post(body: JSONWriter.string(request))
-        guard answer.status == 200, case .structure(let response) = try JSONReader.parse(Array(answer.body.utf8)) else {
-            throw UnexpectedHTTPAnswer(answer: answer)
-        }
-        return response
+        try await http.call(method, params)
     }
 
     /// `GET /metrics`, read by the strict parser.
