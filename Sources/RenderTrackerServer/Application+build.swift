@@ -100,7 +100,7 @@ public func buildApplication(
         PluginAdminRoutes(plugins: plugins).add(to: admin)
     }
     MonitorPage.addRoutes(to: router)
-    let events = EventStream(tracker: core.tracker, feed: core.feed, timeLeft: core.timeLeft, logger: logger)
+    let events = EventStream(core: core, logger: logger)
     router.get("/events") { request, _ in try events.respond(to: request) }
     router.addMonitoringRoutes(metrics: metrics, tracker: core.tracker)
     var app = Application(

@@ -12,11 +12,11 @@ import ServiceLifecycle
 /// browser keep the connection. A reconnecting `EventSource` sends `Last-Event-ID`, which takes
 /// the place of `cursor`: the page resumes instead of reloading.
 struct EventStream: Sendable {
-    let tracker: SharedTracker
-    let feed: ChangeFeed
-    /// The estimate seam, so the page shows the estimate `getProjectSummary` answers.
-    let timeLeft: TimeLeft
+    /// Its tracker, its change feed and its estimate seam (so the page shows the estimate
+    /// `getProjectSummary` answers).
+    let core: TrackerCore
     let logger: Logger
+    private var feed: ChangeFeed { core.feed }
 
     static let minimumInterval: Duration = .milliseconds(250)
     static let heartbeatInterval: Duration = .seconds(15)
@@ -100,10 +100,10 @@ struct EventStream: Sendable {
         var prefix = Array("retry: \(Self.reconnectMilliseconds)\n".utf8)
         var lastWrite = ContinuousClock.now
         while !feed.isShutDown, !Task.isCancelled {
-            let (version, batch) = tracker.read { tracker in
+            let (version, batch) = core.tracker.read { tracker in
                 (feed.version, ChangeBatch(
                     tracker: tracker, since: cursor, following: query.project, sentNames: sentNames, projectExisted: projectExisted,
-                    timeLeft: timeLeft))
+                    timeLeft: core.timeLeft))
             }
             cursor = batch.eventID
             projectExisted = batch.projectExists
