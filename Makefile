@@ -4,7 +4,7 @@
 SWIFT ?= swift
 HOST ?= 0.0.0.0
 PORT ?= 5002
-SYSTEM_PACKAGES := libexpat1-dev liblua5.4-dev zlib1g-dev pkg-config python3
+SYSTEM_PACKAGES := libexpat1-dev liblua5.4-dev libsqlite3-dev zlib1g-dev pkg-config python3
 # The monitor page's tests drive a real headless Chromium through Selenium.
 TEST_PACKAGES := chromium chromium-driver python3-pip
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "LuaPlugins", targets: ["LuaPlugins"]),
         .library(name: "RenderLog", targets: ["RenderLog"]),
         .library(name: "RenderTrackerService", targets: ["RenderTrackerService"]),
+        .library(name: "SQLiteStore", targets: ["SQLiteStore"]),
         .library(name: "RenderTrackerServer", targets: ["RenderTrackerServer"]),
         .library(name: "RenderTrackerClient", targets: ["RenderTrackerClient"]),
         .library(name: "RenderReplay", targets: ["RenderReplay"]),
@@ -40,6 +41,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // MARK: C libraries
@@ -82,11 +84,18 @@ let package = Package(
             dependencies: ["RPC", "RenderTracker", "LuaHost", "LuaPlugins", "RenderLog", logging],
             swiftSettings: strict
         ),
+        // The durable store: a journal of writes (crash-safe before each answer) and checkpoints into
+        // SQLite (GRDB, WAL), past renders and their reports. Debian's libsqlite3-dev.
+        .target(
+            name: "SQLiteStore",
+            dependencies: ["RenderTrackerService", "RenderTracker", logging, .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
         // HTTP only: routes, middleware, the event stream, the monitor page, /metrics, services.
         .target(
             name: "RenderTrackerServer",
             dependencies: [
-                "RenderTrackerService", "RPC", "XMLRPC", "RenderTracker", "LuaPlugins", "RenderLog", logging,
+                "RenderTrackerService", "SQLiteStore", "RPC", "XMLRPC", "RenderTracker", "LuaPlugins", "RenderLog", logging,
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -164,6 +173,12 @@ let package = Package(
         .testTarget(
             name: "RenderTrackerServiceTests",
             dependencies: ["RenderTrackerService", "RenderLog", "RPC", "RenderTracker", "LuaPlugins", logging],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SQLiteStoreTests",
+            dependencies: ["SQLiteStore", "RenderTrackerService", "RenderTracker", "RPC", logging],
+            resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -64,7 +64,8 @@ public struct PluginEvent: Sendable, Equatable {
             return [PluginEvent(name: .projectRemoved, payload: .record([
                 "event": .string(Name.projectRemoved.rawValue), "project": .string(project), "time": .number(now.secondsSince1970),
             ]))]
-        case .projectCreatedImplicitly, .frameAddedImplicitly, .projectError:
+        // An eviction is memory housekeeping, not a change to the render: the project stays in the history.
+        case .projectCreatedImplicitly, .frameAddedImplicitly, .projectError, .projectEvicted:
             return []
         }
     }

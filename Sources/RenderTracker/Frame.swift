@@ -18,6 +18,14 @@ public struct Frame: Sendable {
     public internal(set) var finishedAt: Timestamp?
     /// The last time the frame reported progress of any kind.
     public internal(set) var lastProgressAt: Timestamp?
+    /// The client address (the farm machine) that started the frame's latest render.
+    public internal(set) var machine: String?
+    /// Renders started on this frame: 1 for a frame that rendered once, more after retries and reruns.
+    public internal(set) var attempts = 0
+    /// How long the render that finished took (start to Done or to Downloading); nil until one finished.
+    public internal(set) var renderSeconds: Double?
+    /// Machine time spent rendering this frame over every attempt, failed and lost ones included.
+    public internal(set) var machineSeconds = 0.0
 
     // Links of the project's recency list (slots, -1 for none): newest changes at one end.
     var newer: Int32 = -1
@@ -27,6 +35,35 @@ public struct Frame: Sendable {
         self.number = number
         self.jobID = jobID
         self.eventID = eventID
+    }
+
+    /// A frame as a store kept it, to rebuild its project after a restart: every field a client
+    /// can see and the estimate and render report use. The project's recency links are not taken:
+    /// `Project.init(restoring:frames:)` rebuilds them from the event ids.
+    public init(
+        number: Int, status: FrameStatus, renderFraction: Double, downloadFraction: Double, jobID: String, imagePath: String?,
+        errorMessage: String?, eventID: Int, log: FrameLog, renderStartedAt: Timestamp?, renderSeenFromStart: Bool,
+        downloadStartedAt: Timestamp?, finishedAt: Timestamp?, lastProgressAt: Timestamp?, machine: String?, attempts: Int,
+        renderSeconds: Double?, machineSeconds: Double
+    ) {
+        self.number = number
+        self.status = status
+        self.renderFraction = renderFraction
+        self.downloadFraction = downloadFraction
+        self.jobID = jobID
+        self.imagePath = imagePath
+        self.errorMessage = errorMessage
+        self.eventID = eventID
+        self.log = log
+        self.renderStartedAt = renderStartedAt
+        self.renderSeenFromStart = renderSeenFromStart
+        self.downloadStartedAt = downloadStartedAt
+        self.finishedAt = finishedAt
+        self.lastProgressAt = lastProgressAt
+        self.machine = machine
+        self.attempts = attempts
+        self.renderSeconds = renderSeconds
+        self.machineSeconds = machineSeconds
     }
 
     /// The fraction of the current phase: render while Rendering, download while Downloading,

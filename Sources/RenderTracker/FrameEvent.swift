@@ -63,6 +63,11 @@ public struct FrameLogEntry: Sendable, Equatable {
     public var time: Timestamp
     public var event: FrameEvent
 
+    public init(time: Timestamp, event: FrameEvent) {
+        self.time = time
+        self.event = event
+    }
+
     /// `2026-11-24T23:42:26.123Z Rendering 45%`
     public var line: String { "\(time.iso8601) \(event.text)" }
 }

@@ -7,6 +7,18 @@ public struct FrameLog: Sendable {
 
     public init() {}
 
+    /// A log as a store kept it: `entries` oldest first, after `droppedCount` older ones were dropped.
+    public init(entries: [FrameLogEntry], droppedCount: Int) {
+        appended = entries.count + max(0, droppedCount)
+        guard droppedCount > 0, !entries.isEmpty else {
+            ring = entries
+            return
+        }
+        // A full ring's oldest entry sits at `appended % count`: rotate the entries to put it there.
+        let oldest = appended % entries.count
+        ring = Array(entries[(entries.count - oldest)...] + entries[..<(entries.count - oldest)])
+    }
+
     /// How many entries were dropped to stay within capacity.
     public var droppedCount: Int { appended - ring.count }
 

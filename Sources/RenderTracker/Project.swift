@@ -19,9 +19,11 @@ public struct Project: Sendable {
     public private(set) var statusCounts = StatusCounts()
 
     /// Durations of renders seen from start to finish, and when frames finished: the estimate's evidence.
-    public private(set) var renderDurations = RecentSamples(capacity: 32)
-    public private(set) var downloadDurations = RecentSamples(capacity: 32)
-    public private(set) var completionTimes = RecentSamples(capacity: 64)
+    public private(set) var renderDurations = RecentSamples(capacity: Self.durationSamples)
+    public private(set) var downloadDurations = RecentSamples(capacity: Self.durationSamples)
+    public private(set) var completionTimes = RecentSamples(capacity: Self.completionSamples)
+    static let durationSamples = 32
+    static let completionSamples = 64
 
     private var frames: [Frame] = []
     private var slotByNumber: [Int: Int32] = [:]
@@ -45,7 +47,47 @@ public struct Project: Sendable {
         self.lastChangedAt = startedAt
     }
 
+    /// A project as a store kept it: `record` and every frame, in any order. Counts, the frame
+    /// index and the recency list (oldest change first, by event id) are rebuilt here.
+    public init(restoring record: ProjectRecord, frames restored: [Frame]) {
+        name = record.name
+        jobID = record.jobID
+        generatesIFDs = record.generatesIFDs
+        startedAt = record.startedAt
+        createdEventID = record.createdEventID
+        createdImplicitly = record.createdImplicitly
+        lastEventID = record.lastEventID
+        lastProjectError = record.lastProjectError
+        lastChangedAt = record.lastChangedAt
+        peakRendering = record.peakRendering
+        renderDurations = RecentSamples(capacity: Self.durationSamples, inOrder: record.renderDurations)
+        downloadDurations = RecentSamples(capacity: Self.durationSamples, inOrder: record.downloadDurations)
+        completionTimes = RecentSamples(capacity: Self.completionSamples, inOrder: record.completionTimes)
+        frames = restored.sorted { $0.eventID < $1.eventID }
+        slotByNumber.reserveCapacity(frames.count)
+        for slot in frames.indices {
+            slotByNumber[frames[slot].number] = Int32(slot)
+            statusCounts[frames[slot].status] += 1
+            frames[slot].older = Int32(slot) - 1
+            frames[slot].newer = slot + 1 < frames.count ? Int32(slot + 1) : -1
+        }
+        newestSlot = Int32(frames.count) - 1
+        orderedSlots = frames.indices.sorted { frames[$0].number < frames[$1].number }.map { Int32($0) }
+    }
+
+    /// Everything but the frames, for a store.
+    public var record: ProjectRecord {
+        ProjectRecord(
+            name: name, jobID: jobID, generatesIFDs: generatesIFDs, startedAt: startedAt, createdEventID: createdEventID,
+            createdImplicitly: createdImplicitly, lastEventID: lastEventID, lastProjectError: lastProjectError,
+            lastChangedAt: lastChangedAt, peakRendering: peakRendering, renderDurations: renderDurations.inOrder,
+            downloadDurations: downloadDurations.inOrder, completionTimes: completionTimes.inOrder)
+    }
+
     public var frameCount: Int { frames.count }
+
+    /// Every frame in the order they were stored (for a store writing them all; no order promised).
+    public var allFrames: [Frame] { frames }
 
     public var state: ProjectState {
         if statusCounts.active > 0 || frames.isEmpty && lastProjectError == nil {
@@ -158,10 +200,19 @@ public struct Project: Sendable {
 
     /// Keeps per-frame phase times and the samples the estimate learns from.
     private mutating func noteTransition(of index: Int, from before: FrameStatus, to after: FrameStatus, at time: Timestamp) {
+        if before == .rendering, let start = frames[index].renderStartedAt {
+            frames[index].machineSeconds += max(0, time.seconds(since: start))
+            // Only a render seen from its start has a fair duration (a tracker restarted mid-render
+            // first hears of it halfway through).
+            if after == .done || after == .downloading, frames[index].renderSeenFromStart {
+                frames[index].renderSeconds = time.seconds(since: start)
+            }
+        }
         switch after {
         case .rendering:
             frames[index].renderStartedAt = time
             frames[index].finishedAt = nil
+            frames[index].attempts += 1
             peakRendering = max(peakRendering, statusCounts[.rendering])
         case .downloading:
             frames[index].downloadStartedAt = time

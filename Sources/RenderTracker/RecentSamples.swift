@@ -9,6 +9,18 @@ public struct RecentSamples: Sendable {
         self.capacity = max(1, capacity)
     }
 
+    /// Samples as a store kept them (`inOrder`), oldest first; only the newest `capacity` are kept.
+    public init(capacity: Int, inOrder samples: [Double]) {
+        self.capacity = max(1, capacity)
+        values = Array(samples.suffix(self.capacity))
+        next = values.count % self.capacity
+    }
+
+    /// Every sample, oldest first.
+    public var inOrder: [Double] {
+        values.count < capacity ? values : Array(values[next...] + values[..<next])
+    }
+
     public var count: Int { values.count }
     public var isEmpty: Bool { values.isEmpty }
 

@@ -22,17 +22,33 @@ public struct Tracker: Sendable {
         self.estimator = estimator
     }
 
+    /// A tracker as a store kept it: its projects and the event counter (`projects`, `lastEventID`).
+    public init(
+        restoring projects: [Project], lastEventID: Int, clock: any TrackerClock = SystemClock(), limits: TrackerLimits = TrackerLimits(),
+        estimator: any TimeLeftEstimating = BuiltInTimeLeftEstimator()
+    ) {
+        self.init(clock: clock, limits: limits, estimator: estimator)
+        self.lastEventID = lastEventID
+        for project in projects {
+            self.projects[project.name] = project
+        }
+    }
+
     // MARK: - Writes
 
     /// Applies one command. Writes never fail: an unknown project or frame is created on the spot,
     /// because a fault would fail the farm job that sent it.
-    public mutating func apply(_ command: TrackerCommand) -> TrackerOutcome {
+    /// - Parameter client: the address of the machine that sent it, kept as the machine that
+    ///   rendered a frame (the render report's per-machine figures); nil when unknown.
+    public mutating func apply(_ command: TrackerCommand, from client: String? = nil) -> TrackerOutcome {
         let now = clock.now()
         var events: [TrackerEvent] = []
+        var ended: [EndedRender] = []
         let method = command.methodName
         switch command {
         case let .startedRenderProject(name, frameNumbers, generatesIFDs, jobID):
-            startProject(name, frames: frameNumbers, generatesIFDs: generatesIFDs, jobID: clip(jobID), at: now, events: &events)
+            startProject(
+                name, frames: frameNumbers, generatesIFDs: generatesIFDs, jobID: clip(jobID), at: now, events: &events, ended: &ended)
 
         case let .startedGeneratingFrameIFD(name, number):
             updateFrame(name, number, via: method, at: now, events: &events) { frame in
@@ -58,8 +74,12 @@ public struct Tracker: Sendable {
                 if previous == .rendering, let heard = frame.lastProgressAt ?? frame.renderStartedAt,
                     now.seconds(since: heard) >= Self.silenceBeforeRerunSeconds
                 {
+                    // The lost attempt ran until it was last heard of.
+                    frame.machineSeconds += max(0, heard.seconds(since: frame.renderStartedAt ?? heard))
+                    frame.attempts += 1
                     frame.renderStartedAt = now
                 }
+                frame.machine = client ?? frame.machine
                 frame.status = .rendering
                 frame.renderFraction = 0
                 frame.renderSeenFromStart = true
@@ -78,6 +98,7 @@ public struct Tracker: Sendable {
                 }
                 frame.renderFraction = fraction
                 frame.lastProgressAt = now
+                frame.machine = frame.machine ?? client
                 frame.status = fraction >= 1 ? .done : .rendering
                 return fraction >= 1 ? .done : .renderProgress(fraction)
             }
@@ -103,14 +124,35 @@ public struct Tracker: Sendable {
             failProject(name, message: clip(message), via: method, at: now, events: &events)
 
         case let .removeProject(name):
-            if projects.removeValue(forKey: name) != nil {
+            if let project = projects.removeValue(forKey: name) {
+                ended.append(EndedRender(project: project, reason: .removed))
                 events.append(.projectRemoved(project: name))
             }
 
         case .incrementAndGetLastEventID:
             _ = nextEventID()
         }
-        return TrackerOutcome(events: events, lastEventID: lastEventID, time: now)
+        if projects.count > limits.maxLiveProjects {
+            evictProjects(events: &events, ended: &ended)
+        }
+        return TrackerOutcome(events: events, endedRenders: ended, lastEventID: lastEventID, time: now)
+    }
+
+    /// Past `limits.maxLiveProjects`, projects leave memory to make room: finished ones first,
+    /// longest unchanged first, then the running ones silent longest. A store keeps them as past
+    /// renders. O(projects), paid only by a write that created a project past the limit.
+    private mutating func evictProjects(events: inout [TrackerEvent], ended: inout [EndedRender]) {
+        let excess = projects.count - limits.maxLiveProjects
+        let leaving = projects.values
+            .map { (name: $0.name, finished: $0.state != .running, changed: $0.lastChangedAt) }
+            .sorted { ($0.finished ? 0 : 1, $0.changed) < ($1.finished ? 0 : 1, $1.changed) }
+            .prefix(excess)
+        for candidate in leaving {
+            if let project = projects.removeValue(forKey: candidate.name) {
+                ended.append(EndedRender(project: project, reason: .evicted))
+                events.append(.projectEvicted(project: candidate.name))
+            }
+        }
     }
 
     private mutating func nextEventID() -> Int {
@@ -126,9 +168,13 @@ public struct Tracker: Sendable {
     /// of that name, every frame Waiting with the project's job id.
     private mutating func startProject(
         _ name: String, frames numbers: [Int], generatesIFDs: Bool, jobID: String, at now: Timestamp,
-        events: inout [TrackerEvent]
+        events: inout [TrackerEvent], ended: inout [EndedRender]
     ) {
-        let replaced = projects.removeValue(forKey: name) != nil
+        let previous = projects.removeValue(forKey: name)
+        let replaced = previous != nil
+        if let previous {
+            ended.append(EndedRender(project: previous, reason: .replaced))
+        }
         var project = Project(
             name: name, jobID: jobID, generatesIFDs: generatesIFDs, startedAt: now,
             createdEventID: nextEventID(), createdImplicitly: false)
@@ -234,6 +280,9 @@ public struct Tracker: Sendable {
     }
 
     public var projectCount: Int { projects.count }
+
+    /// Every project, in no particular order (for a store writing them all).
+    public var allProjects: some Collection<Project> { projects.values }
 
     /// Projects per state and frames per status over every project (for metrics): O(projects).
     public var totals: TrackerTotals {

@@ -6,8 +6,13 @@ public struct TrackerLimits: Sendable, Equatable {
     /// head and tail around a short note of what was cut.
     public var messageBytes: Int
 
-    public init(logEntriesPerFrame: Int = 200, messageBytes: Int = 64 * 1024) {
+    /// Live projects kept in memory; past it, finished projects leave first (a store keeps them
+    /// as past renders). A project of a few frames costs about 5 KB, so 10,000 is about 50 MB.
+    public var maxLiveProjects: Int
+
+    public init(logEntriesPerFrame: Int = 200, messageBytes: Int = 64 * 1024, maxLiveProjects: Int = 10_000) {
         self.logEntriesPerFrame = logEntriesPerFrame
         self.messageBytes = messageBytes
+        self.maxLiveProjects = maxLiveProjects
     }
 }

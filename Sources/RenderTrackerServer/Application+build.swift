@@ -25,12 +25,18 @@ public struct RenderTrackerConfiguration: Sendable {
     public var recordPath: String?
     /// Record successful reads too (`--record-reads`).
     public var recordReads: Bool
+    /// Where state and past renders are kept. Memory here, so tests and embedders opt in to a
+    /// file; `rendertracker serve` defaults to `StoreLocation.defaultSQLite`.
+    public var store: StoreLocation
+    public var storeOptions: StoreOptions
 
     public init(
         host: String = "0.0.0.0", port: Int = 5002, limits: RPCServerLimits = .init(), trackerLimits: TrackerLimits = .init(),
         idleTimeoutSeconds: Int? = 120, pluginFolder: String? = nil, pluginOptions: PluginOptions = .init(), pluginWatchSeconds: Double = 2,
-        recordPath: String? = nil, recordReads: Bool = false
+        recordPath: String? = nil, recordReads: Bool = false, store: StoreLocation = .memory, storeOptions: StoreOptions = .init()
     ) {
+        self.store = store
+        self.storeOptions = storeOptions
         self.recordPath = recordPath
         self.recordReads = recordReads
         self.host = host
@@ -56,7 +62,8 @@ public struct RenderTrackerConfiguration: Sendable {
 /// - `POST /`, `/RPC2`, `/rpc`: same origin, request timing, body limits and inflation;
 /// - `/admin/plugins`: this machine only, same origin;
 /// - `GET /`, `/monitor/*`, `/events`, `/metrics`, `/healthz`: reads, open to all.
-/// - Throws: `RenderLogRecorder.OpenError` when the configuration's render log cannot be opened.
+/// - Throws: `RenderLogRecorder.OpenError` when the configuration's render log cannot be opened,
+///   `StoreError` when the store cannot be opened or read (in use, damaged, unwritable).
 /// - Parameters:
 ///   - pluginEffects: where plugin notifications go; nil delivers them for real.
 ///   - onServerRunning: called with the bound port once the server listens.
@@ -66,17 +73,27 @@ public func buildApplication(
     clock: any TrackerClock = SystemClock(),
     pluginEffects: (any PluginEffects)? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-) throws(RenderLogRecorder.OpenError) -> some ApplicationProtocol {
+) throws -> some ApplicationProtocol {
+    let store = try configuration.store.open(options: configuration.storeOptions, logger: logger)
+    let restored = try store.restore(limits: configuration.trackerLimits)
+    if configuration.store != .memory {
+        logger.notice("store opened", metadata: [
+            "store": "\(store.description)", "projects": "\(restored.projects.count)", "lastEventID": "\(restored.lastEventID)",
+            "replayedWrites": "\(restored.replayedWrites)",
+        ])
+    }
     let recorder = try configuration.recordPath.map { path throws(RenderLogRecorder.OpenError) in
         try RenderLogRecorder(path: path, recordReads: configuration.recordReads, source: "serve", logger: logger)
     }
     let core = TrackerCore(
         configuration: configuration.tracker, logger: logger, clock: clock, pluginEffects: pluginEffects, recorder: recorder,
-        stallCheckSeconds: PluginService.stallCheckSeconds(watchSeconds: configuration.pluginWatchSeconds, options: configuration.pluginOptions)
+        stallCheckSeconds: PluginService.stallCheckSeconds(watchSeconds: configuration.pluginWatchSeconds, options: configuration.pluginOptions),
+        store: store, restored: restored
     )
     // This daemon's own metrics: parts that report numbers register them here.
     let metrics = ServerMetrics()
     metrics.reportTotals(of: core.tracker)
+    metrics.reportStore(core.store)
     if let plugins = core.plugins {
         metrics.reportPlugins(of: plugins)
     }
@@ -102,7 +119,7 @@ public func buildApplication(
     MonitorPage.addRoutes(to: router)
     let events = EventStream(core: core, logger: logger)
     router.get("/events") { request, _ in try events.respond(to: request) }
-    router.addMonitoringRoutes(metrics: metrics, tracker: core.tracker)
+    router.addMonitoringRoutes(metrics: metrics, tracker: core.tracker, store: core.store)
     var app = Application(
         router: router,
         server: .http1(configuration: .init(idleTimeout: configuration.idleTimeoutSeconds.map { .seconds(Int64($0)) })),
@@ -116,5 +133,6 @@ public func buildApplication(
     if let recorder {
         app.addServices(RenderLogService(recorder: recorder, logger: logger))
     }
+    app.addServices(StoreService(core: core, logger: logger))
     return app
 }

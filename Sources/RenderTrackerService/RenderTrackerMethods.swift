@@ -4,7 +4,9 @@ public import RPC
 /// The render tracker's RPC methods: the original HQueue tracker's, then this one's extensions.
 /// Writes never fault on unknown projects or frames (a fault fails the farm job that sent it).
 public enum RenderTrackerMethods {
-    public static func all(tracker: SharedTracker, nameFormula: any ProjectNameFormula, timeLeft: TimeLeft = TimeLeft()) -> [RPCMethod] {
+    public static func all(
+        tracker: SharedTracker, nameFormula: any ProjectNameFormula, timeLeft: TimeLeft = TimeLeft(), store: any TrackerStore = MemoryStore()
+    ) -> [RPCMethod] {
         let project = RPCMethod.Parameter("project", "string")
         let frame = RPCMethod.Parameter("frame", "int")
 
@@ -180,6 +182,30 @@ public enum RenderTrackerMethods {
                     + "last event id. nil for an unknown project."
             ) { call throws(RPCFault) in
                 timeLeft.summary(of: try call.project(0), in: tracker).map(wire) ?? .null
+            },
+            RPCMethod(
+                "getRenderHistory", [project], returns: "array",
+                help: "The project's renders, newest first: the live one (ending \"live\"), then past ones (replaced, removed, "
+                    + "evicted, imported). Each: render_id, project, job_id, started, ended, state, ending, frames, done, errors, "
+                    + "render_seconds (machine time), wall_seconds."
+            ) { call throws(RPCFault) in
+                let name = try call.project(0)
+                let live = tracker.read { $0.project(named: name).map { PastRender($0, ending: .live) } }
+                let past = try RenderHistory.stored { () throws(StoreError) in try store.history(of: name, limit: RenderHistory.maxRenders) }
+                return .array(([live].compactMap { $0 } + past.filter { $0.renderID != live?.renderID }).map(RenderHistory.wire))
+            },
+            RPCMethod(
+                "getRenderReport", [.init("render_id", "int")], returns: "struct",
+                help: "One render (an id from getRenderHistory, live or past): its summary, every frame (status, render seconds, "
+                    + "attempts, machine, error) and figures (frame-time percentiles, slowest frames, machine time, retries, "
+                    + "failures by machine, completions and concurrency over time). nil for an unknown id."
+            ) { call throws(RPCFault) in
+                let id = try call.integer(0)
+                let live = tracker.read { tracker in
+                    tracker.allProjects.first { $0.createdEventID == id }.map { RenderReport($0, ending: .live) }
+                }
+                if let live { return RenderHistory.wire(live) }
+                return try RenderHistory.stored { () throws(StoreError) in try store.report(renderID: id) }.map(RenderHistory.wire) ?? .null
             },
         ]
     }

@@ -19,7 +19,7 @@ public final class SharedTracker: Sendable {
     @discardableResult
     public func apply(_ command: TrackerCommand, call: RecordedCall? = nil) -> TrackerOutcome {
         let write = tracker.withLock { tracker in
-            let write = TrackerWrite(command: command, outcome: tracker.apply(command), call: call)
+            let write = TrackerWrite(command: command, outcome: tracker.apply(command, from: call?.client), call: call)
             // Inside the lock, so every observer sees writes in event-id order.
             for observer in observers {
                 observer.trackerDidApply(write, in: tracker)

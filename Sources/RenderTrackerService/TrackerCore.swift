@@ -9,8 +9,8 @@ public import RPC
 /// call its dispatcher directly, in virtual time, so they exercise the same code the farm reaches.
 ///
 /// It assembles the two pipelines every call goes through:
-/// - writes: `SharedTracker.apply` → the change feed, plugin hooks, the render log (inside the
-///   lock), then `observers` given here, then logging (after the lock);
+/// - writes: `SharedTracker.apply` → the change feed, plugin hooks, the render log, the store
+///   (inside the lock), then `observers` given here, then logging (after the lock);
 /// - calls: `RPCDispatcher` → fault logging and recorded reads; the server adds its metrics.
 public struct TrackerCore: Sendable {
     public let tracker: SharedTracker
@@ -25,6 +25,8 @@ public struct TrackerCore: Sendable {
     public let recorder: RenderLogRecorder?
     /// Stalled-frame checks on the tracker's clock (`checkForStalls`).
     public let stalls: StallScheduler
+    /// Where state and past renders are kept; the write pipeline's stage after the render log.
+    public let store: any TrackerStore
 
     /// - Parameters:
     ///   - clock: the tracker's clock; a `ManualClock` runs it in virtual time.
@@ -33,10 +35,12 @@ public struct TrackerCore: Sendable {
     ///     to, stamped with `clock`'s time.
     ///   - observers: told of every write after the built-in stages (scenarios keep the events).
     ///   - stallCheckSeconds: how often, in seconds of `clock`, `checkForStalls` looks.
+    ///   - store: where state and past renders are kept; memory by default.
+    ///   - restored: what `store.restore` gave back: the tracker starts from it.
     public init(
         configuration: TrackerConfiguration, logger: Logger, clock: any TrackerClock = SystemClock(),
         pluginEffects: (any PluginEffects)? = nil, recorder: RenderLogRecorder? = nil, observers: [any TrackerObserver] = [],
-        stallCheckSeconds: Double = 60
+        stallCheckSeconds: Double = 60, store: any TrackerStore = MemoryStore(), restored: RestoredState = RestoredState()
     ) {
         let plugins = configuration.pluginFolder.map { folder in
             PluginEngine(
@@ -51,10 +55,13 @@ public struct TrackerCore: Sendable {
         var stages: [any TrackerObserver] = [feed]
         if let plugins { stages.append(PluginHookObserver(plugins: plugins)) }
         if let recording { stages.append(recording) }
+        stages.append(store)
         let tracker = SharedTracker(
-            Tracker(clock: clock, limits: configuration.trackerLimits), observers: stages + observers + [TrackerEventLog(logger: logger)])
+            Tracker(restoring: restored.projects, lastEventID: restored.lastEventID, clock: clock, limits: configuration.trackerLimits),
+            observers: stages + observers + [TrackerEventLog(logger: logger)])
         let timeLeft = TimeLeft(plugins: plugins)
-        let methods = RenderTrackerMethods.all(tracker: tracker, nameFormula: plugins ?? BuiltInProjectNameFormula(), timeLeft: timeLeft)
+        let methods = RenderTrackerMethods.all(
+            tracker: tracker, nameFormula: plugins ?? BuiltInProjectNameFormula(), timeLeft: timeLeft, store: store)
         var callObservers: [any RPCCallObserver] = [CallLog(logger: logger)]
         if let recording { callObservers.append(recording) }
         self.tracker = tracker
@@ -63,6 +70,7 @@ public struct TrackerCore: Sendable {
         self.timeLeft = timeLeft
         self.recorder = recorder
         self.feed = feed
+        self.store = store
         self.stalls = StallScheduler(stallSeconds: configuration.pluginOptions.stallSeconds, interval: stallCheckSeconds, start: clock.now())
     }
 

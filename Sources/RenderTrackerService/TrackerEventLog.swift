@@ -38,6 +38,8 @@ public struct TrackerEventLog: TrackerObserver {
             logger.warning("project error", metadata: ["project": "\(project)", "message": "\(message.clipped(toBytes: 500))"])
         case let .projectRemoved(project):
             logger.info("project removed", metadata: ["project": "\(project)"])
+        case let .projectEvicted(project):
+            logger.notice("project left memory: past the live-project limit (kept in the history)", metadata: ["project": "\(project)"])
         }
     }
 }

@@ -11,6 +11,7 @@ import LuaPlugins
 import RenderTracker
 import RenderLog
 import RenderTrackerServer
+import RenderTrackerService
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -52,6 +53,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "With --record, record successful reads too.")
     var recordReads = false
 
+    @Option(help: ArgumentHelp(
+        "Where state and past renders are kept: sqlite:PATH, or memory to keep nothing across restarts. "
+            + "Default: sqlite:/var/lib/rendertracker/tracker.db as root, else sqlite:~/.local/state/rendertracker/tracker.db.",
+        valueName: "url"))
+    var store: String?
+
+    @Option(help: "Seconds of acknowledged writes a power loss may take (the journal is synced this often); 0 syncs before every answer.")
+    var syncInterval = StoreOptions().syncIntervalSeconds
+
+    @Option(help: "Days past renders are kept; 0 keeps them for ever.")
+    var keepHistory = StoreOptions().keepHistoryDays ?? 0
+
+    @Option(help: "Live projects kept in memory; past it, finished projects leave memory first (they stay in the history).")
+    var maxLiveProjects = TrackerLimits().maxLiveProjects
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")); got \(logLevel)")
@@ -65,6 +81,16 @@ struct ServeCommand: AsyncParsableCommand {
         guard logEntriesPerFrame > 0 else { throw ValidationError("--log-entries-per-frame must be positive") }
         guard maxMessageBytes >= 64 else { throw ValidationError("--max-message-bytes must be at least 64") }
         guard !recordReads || record != nil else { throw ValidationError("--record-reads needs --record FILE") }
+        if let store {
+            do {
+                _ = try StoreLocation(parsing: store)
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
+        guard syncInterval >= 0, syncInterval.isFinite else { throw ValidationError("--sync-interval must be 0 or a number of seconds") }
+        guard keepHistory >= 0, keepHistory.isFinite else { throw ValidationError("--keep-history must be 0 (for ever) or a number of days") }
+        guard maxLiveProjects > 0 else { throw ValidationError("--max-live-projects must be positive") }
     }
 
     func run() async throws {
@@ -75,12 +101,15 @@ struct ServeCommand: AsyncParsableCommand {
             host: host,
             port: port,
             limits: RPCServerLimits(maxBodyBytes: maxBodyBytes, maxDepth: maxDepth),
-            trackerLimits: TrackerLimits(logEntriesPerFrame: logEntriesPerFrame, messageBytes: maxMessageBytes),
+            trackerLimits: TrackerLimits(
+                logEntriesPerFrame: logEntriesPerFrame, messageBytes: maxMessageBytes, maxLiveProjects: maxLiveProjects),
             idleTimeoutSeconds: idleTimeout == 0 ? nil : idleTimeout,
             pluginFolder: plugins.plugins,
             pluginOptions: plugins.options,
             recordPath: record,
-            recordReads: recordReads
+            recordReads: recordReads,
+            store: try store.map { text throws(StoreError) in try StoreLocation(parsing: text) } ?? .defaultSQLite,
+            storeOptions: StoreOptions(syncIntervalSeconds: syncInterval, keepHistoryDays: keepHistory == 0 ? nil : keepHistory)
         )
         do {
             let app = try buildApplication(configuration: configuration, logger: logger) { [logger, host] port in
@@ -91,6 +120,9 @@ struct ServeCommand: AsyncParsableCommand {
             }
             try await app.runService()
         } catch let error as RenderLogRecorder.OpenError {
+            printToStandardError("rendertracker serve: \(error)")
+            throw ExitCode.failure
+        } catch let error as StoreError {
             printToStandardError("rendertracker serve: \(error)")
             throw ExitCode.failure
         } catch let error as IOError where error.errnoCode == EADDRINUSE {

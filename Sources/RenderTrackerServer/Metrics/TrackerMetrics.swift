@@ -26,6 +26,23 @@ extension ServerMetrics {
     }
 }
 
+extension ServerMetrics {
+    /// The store's health at each scrape: degraded (1) or not, writes not yet durable, bytes on disk.
+    func reportStore(_ store: any TrackerStore) {
+        let degraded = registry.makeGauge(
+            descriptor: .named("rendertracker_store_degraded", help: "1 while writes are not reaching the store (see /healthz for why)."))
+        let pending = registry.makeGauge(
+            descriptor: .named("rendertracker_store_pending_writes", help: "Writes applied since the store's last checkpoint."))
+        let bytes = registry.makeGauge(descriptor: .named("rendertracker_store_bytes", help: "Bytes the store's files take on disk."))
+        beforeEachScrape {
+            let health = store.health
+            degraded.set(Int64(health.isDegraded ? 1 : 0))
+            pending.set(Int64(health.pendingWrites))
+            bytes.set(Int64(health.bytesOnDisk))
+        }
+    }
+}
+
 extension FrameStatus {
     /// The status name in the form Prometheus labels usually take: `generating_ifd`.
     var metricLabel: String {

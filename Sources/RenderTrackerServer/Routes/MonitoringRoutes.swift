@@ -4,18 +4,23 @@ import RenderTrackerService
 
 extension Router {
     /// `GET /metrics` for Prometheus and `GET /healthz` for load balancers.
-    func addMonitoringRoutes(metrics: ServerMetrics, tracker: SharedTracker) {
+    func addMonitoringRoutes(metrics: ServerMetrics, tracker: SharedTracker, store: any TrackerStore) {
         get("/metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.scrape())))
         }
         // Healthy means the HTTP server answers and the tracker's lock can be taken: a daemon whose
-        // lock is stuck never answers here, and the load balancer's timeout takes it out.
+        // lock is stuck never answers here, and the load balancer's timeout takes it out. A store
+        // in trouble answers 200 too, "degraded: <why>": the daemon still serves every call from
+        // memory, so a load balancer must not take it out, but a person or a check should look.
         // HEAD too: some load balancers check with it.
         for method in [HTTPRequest.Method.get, .head] {
             on("/healthz", method: method) { _, _ in
                 _ = tracker.read { $0.lastEventID }
+                if let problem = store.health.problem {
+                    return "degraded: store \(store.description): \(problem)\n"
+                }
                 return "ok\n"
             }
         }

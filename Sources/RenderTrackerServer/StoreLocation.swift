@@ -1,0 +1,70 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+public import Logging
+public import RenderTrackerService
+import SQLiteStore
+
+/// Where `serve --store URL` keeps state: `memory` or `sqlite:PATH`.
+public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
+    case memory
+    case sqlite(path: String)
+
+    /// `memory`, `sqlite:PATH` (a relative path is taken from the working folder).
+    public init(parsing text: String) throws(StoreError) {
+        if text == "memory" {
+            self = .memory
+        } else if text.hasPrefix("sqlite:"), text.count > "sqlite:".count {
+            self = .sqlite(path: String(text.dropFirst("sqlite:".count)))
+        } else {
+            throw StoreError("--store must be memory or sqlite:PATH (e.g. sqlite:/var/lib/rendertracker/tracker.db); got \(text)")
+        }
+    }
+
+    /// `serve`'s default: `/var/lib/rendertracker/tracker.db` for root (a system service), else
+    /// `$XDG_STATE_HOME/rendertracker/tracker.db`, by default `~/.local/state/rendertracker/tracker.db`.
+    public static var defaultSQLite: StoreLocation {
+        if getuid() == 0 {
+            return .sqlite(path: "/var/lib/rendertracker/tracker.db")
+        }
+        let environment = { (name: String) in getenv(name).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } }
+        let state = environment("XDG_STATE_HOME") ?? "\(environment("HOME") ?? ".")/.local/state"
+        return .sqlite(path: "\(state)/rendertracker/tracker.db")
+    }
+
+    public var description: String {
+        switch self {
+        case .memory: "memory"
+        case .sqlite(let path): "sqlite:\(path)"
+        }
+    }
+
+    /// Opens the store.
+    /// - Throws: `StoreError` naming the file when it cannot be used.
+    public func open(options: StoreOptions, logger: Logger) throws(StoreError) -> any TrackerStore {
+        switch self {
+        case .memory:
+            return MemoryStore()
+        case .sqlite(let path):
+            return try SQLiteStore(
+                path: path, syncInterval: options.syncIntervalSeconds, keepHistoryDays: options.keepHistoryDays, logger: logger)
+        }
+    }
+}
+
+/// How a durable store trades safety for speed, and how long it keeps past renders.
+public struct StoreOptions: Sendable, Equatable {
+    /// Power loss loses at most this many seconds of acknowledged writes; 0 waits for the disk
+    /// before every answer. 1 s by default, as PostgreSQL's and Redis's everysec defaults trade
+    /// about a second of writes for throughput (cost measured in docs/operations.md).
+    public var syncIntervalSeconds: Double
+    /// Past renders older than this are pruned; nil keeps them for ever.
+    public var keepHistoryDays: Double?
+
+    public init(syncIntervalSeconds: Double = 1, keepHistoryDays: Double? = 365) {
+        self.syncIntervalSeconds = syncIntervalSeconds
+        self.keepHistoryDays = keepHistoryDays
+    }
+}

@@ -1,0 +1,107 @@
+import RenderTracker
+import RenderTrackerService
+
+/// What changed since the last checkpoint, noted by name and frame number inside the tracker's
+/// lock (a few set inserts per write). The checkpoint reads the current values of exactly these
+/// from the tracker, so a frame reported a thousand times between checkpoints is written once.
+struct PendingChanges {
+    /// Frames changed, per live project.
+    var frames: [String: Set<Int>] = [:]
+    /// Projects whose every frame is to be written anew (started, or failed as a whole).
+    var rewritten: Set<String> = []
+    /// Projects whose stored rows go first (replaced, removed, evicted).
+    var deleted: Set<String> = []
+    /// Live projects that finished: their render is kept in the history.
+    var finished: Set<String> = []
+    /// Renders that ended (replaced, removed, evicted), as they were.
+    var ended: [EndedRender] = []
+    /// Writes noted.
+    var writes = 0
+
+    var isEmpty: Bool { writes == 0 && ended.isEmpty && finished.isEmpty }
+
+    mutating func note(_ command: TrackerCommand, _ outcome: TrackerOutcome) {
+        writes += 1
+        for render in outcome.endedRenders {
+            let name = render.project.name
+            deleted.insert(name)
+            rewritten.remove(name)
+            frames[name] = nil
+            finished.remove(name)
+            ended.append(render)
+        }
+        switch command {
+        case let .startedRenderProject(project, _, _, _), let .setProjectError(project, _):
+            rewritten.insert(project)
+            frames[project] = nil
+        case let .startedGeneratingFrameIFD(project, frame), let .endedGeneratingFrameIFD(project, frame),
+            let .startedFrameRender(project, frame, _, _), let .setFrameRenderFraction(project, frame, _),
+            let .setFrameDownloadFraction(project, frame, _), let .setFrameError(project, frame, _):
+            if !rewritten.contains(project) {
+                frames[project, default: []].insert(frame)
+            }
+        case .removeProject, .incrementAndGetLastEventID:
+            break
+        }
+        finished.formUnion(PastRenderArchive.finishedProjects(in: outcome))
+    }
+
+    /// Puts back what a failed checkpoint took, under what was noted since (which is newer).
+    mutating func merge(olderChanges older: PendingChanges) {
+        for (name, numbers) in older.frames where !rewritten.contains(name) && !deleted.contains(name) {
+            frames[name, default: []].formUnion(numbers)
+        }
+        for name in older.rewritten where !deleted.contains(name) {
+            rewritten.insert(name)
+            frames[name] = nil
+        }
+        deleted.formUnion(older.deleted)
+        finished.formUnion(older.finished)
+        ended = older.ended + ended
+        writes += older.writes
+    }
+}
+
+/// A checkpoint's worth of values, copied from the tracker inside its lock and written to SQLite
+/// after it.
+struct CheckpointBatch {
+    enum ProjectChange {
+        /// Delete the stored rows and write every frame.
+        case rewrite(Project)
+        /// Update the project's row and these frames.
+        case update(ProjectRecord, [Frame])
+    }
+
+    var deleted: Set<String>
+    var projects: [ProjectChange] = []
+    var renders: [RenderReportSource] = []
+    var lastEventID: Int
+    var sequence: UInt64
+
+    /// A render to keep in the history, turned into a report outside the lock.
+    struct RenderReportSource {
+        var project: Project
+        var ending: PastRender.Ending
+    }
+
+    init(_ pending: PendingChanges, tracker: Tracker, sequence: UInt64) {
+        deleted = pending.deleted
+        lastEventID = tracker.lastEventID
+        self.sequence = sequence
+        for name in pending.rewritten {
+            if let project = tracker.project(named: name) {
+                projects.append(.rewrite(project))
+            }
+        }
+        for (name, numbers) in pending.frames {
+            guard let project = tracker.project(named: name) else { continue }
+            projects.append(.update(project.record, numbers.compactMap { project.frame($0) }))
+        }
+        renders = pending.ended.map { RenderReportSource(project: $0.project, ending: PastRender.Ending($0.reason)) }
+        for name in pending.finished {
+            if let project = tracker.project(named: name) {
+                renders.append(RenderReportSource(project: project, ending: .live))
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import GRDB
+import RenderTracker
+
+/// The store's rows to and from the model's values: live projects and frames, past renders.
+enum StoredRows {
+    // MARK: - Live projects
+
+    /// Every live project with its frames, as of the last checkpoint.
+    static func loadProjects(_ db: Database) throws -> [Project] {
+        var records: [String: ProjectRecord] = [:]
+        let projects = try Row.fetchCursor(db, sql: """
+            SELECT name, job_id, generates_ifds, started_at, created_event_id, created_implicitly, last_event_id,
+                   last_project_error, last_changed_at, peak_rendering, evidence FROM projects
+            """)
+        while let row = try projects.next() {
+            let name: String = row[0]
+            var evidence = ByteReader([UInt8](row[10] as Data))
+            records[name] = ProjectRecord(
+                name: name, jobID: row[1], generatesIFDs: row[2], startedAt: Timestamp(secondsSince1970: row[3]),
+                createdEventID: row[4], createdImplicitly: row[5], lastEventID: row[6], lastProjectError: row[7],
+                lastChangedAt: Timestamp(secondsSince1970: row[8]), peakRendering: row[9],
+                renderDurations: try evidence.doubles(), downloadDurations: try evidence.doubles(), completionTimes: try evidence.doubles())
+        }
+        var frames: [String: [Frame]] = [:]
+        let cursor = try Row.fetchCursor(db, sql: """
+            SELECT project, number, status, render_fraction, download_fraction, job_id, image_path, error, event_id,
+                   render_started_at, render_seen_from_start, download_started_at, finished_at, last_progress_at, machine, attempts,
+                   render_seconds, machine_seconds, log FROM frames ORDER BY project
+            """)
+        var current: (name: String, frames: [Frame])?
+        while let row = try cursor.next() {
+            let name: String = row[0]
+            if current?.name != name {
+                if let current { frames[current.name] = current.frames }
+                current = (name, [])
+            }
+            let imagePath: String? = row[6]
+            let status = FrameStatus(rawValue: row[2]) ?? .waiting
+            current?.frames.append(Frame(
+                number: row[1], status: status, renderFraction: row[3], downloadFraction: row[4], jobID: row[5], imagePath: imagePath,
+                errorMessage: row[7], eventID: row[8], log: try FrameLogCoding.decode([UInt8](row[18] as Data), imagePath: imagePath),
+                renderStartedAt: timestamp(row[9]), renderSeenFromStart: row[10], downloadStartedAt: timestamp(row[11]),
+                finishedAt: timestamp(row[12]), lastProgressAt: timestamp(row[13]), machine: row[14], attempts: row[15],
+                renderSeconds: row[16], machineSeconds: row[17]))
+        }
+        if let current { frames[current.name] = current.frames }
+        return records.values.map { Project(restoring: $0, frames: frames[$0.name] ?? []) }
+    }
+
+    private static func timestamp(_ seconds: Double?) -> Timestamp? {
+        seconds.map(Timestamp.init(secondsSince1970:))
+    }
+
+    /// One checkpoint, in the transaction the caller opened.
+    static func write(_ batch: CheckpointBatch, reports: [RenderReport], in db: Database) throws {
+        for name in batch.deleted {
+            try deleteProject(name, in: db)
+        }
+        for change in batch.projects {
+            switch change {
+            case .rewrite(let project):
+                try deleteProject(project.name, in: db)
+                try writeProject(project.record, in: db)
+                for frame in project.allFrames {
+                    try writeFrame(frame, of: project.name, in: db)
+                }
+            case let .update(record, frames):
+                try writeProject(record, in: db)
+                for frame in frames {
+                    try writeFrame(frame, of: record.name, in: db)
+                }
+            }
+        }
+        for report in reports {
+            try writeRender(report, in: db)
+        }
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('last_event_id', ?), ('applied_sequence', ?)",
+            arguments: [batch.lastEventID, Int64(bitPattern: batch.sequence)])
+    }
+
+    private static func deleteProject(_ name: String, in db: Database) throws {
+        try db.cachedStatement(sql: "DELETE FROM frames WHERE project = ?").execute(arguments: [name])
+        try db.cachedStatement(sql: "DELETE FROM projects WHERE name = ?").execute(arguments: [name])
+    }
+
+    private static func writeProject(_ record: ProjectRecord, in db: Database) throws {
+        var evidence = ByteWriter()
+        evidence.doubles(record.renderDurations)
+        evidence.doubles(record.downloadDurations)
+        evidence.doubles(record.completionTimes)
+        try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO projects (name, job_id, generates_ifds, started_at, created_event_id, created_implicitly,
+                last_event_id, last_project_error, last_changed_at, peak_rendering, evidence) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+            """).execute(arguments: [
+                record.name, record.jobID, record.generatesIFDs, record.startedAt.secondsSince1970, record.createdEventID,
+                record.createdImplicitly, record.lastEventID, record.lastProjectError, record.lastChangedAt.secondsSince1970,
+                record.peakRendering, Data(evidence.bytes),
+            ])
+    }
+
+    private static func writeFrame(_ frame: Frame, of project: String, in db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO frames (project, number, status, render_fraction, download_fraction, job_id, image_path, error,
+                event_id, render_started_at, render_seen_from_start, download_started_at, finished_at, last_progress_at, machine,
+                attempts, render_seconds, machine_seconds, log) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            """).execute(arguments: [
+                project, frame.number, frame.status.rawValue, frame.renderFraction, frame.downloadFraction, frame.jobID, frame.imagePath,
+                frame.errorMessage, frame.eventID, frame.renderStartedAt?.secondsSince1970, frame.renderSeenFromStart,
+                frame.downloadStartedAt?.secondsSince1970, frame.finishedAt?.secondsSince1970, frame.lastProgressAt?.secondsSince1970,
+                frame.machine, frame.attempts, frame.renderSeconds, frame.machineSeconds, Data(FrameLogCoding.encode(frame.log)),
+            ])
+    }
+
+    // MARK: - Past renders
+
+    /// Keeps (or replaces, under the same id) one render and its frames.
+    static func writeRender(_ report: RenderReport, in db: Database) throws {
+        let render = report.render
+        try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO renders (id, project, job_id, started_at, ended_at, state, ending, frames, done, errors,
+                render_seconds) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+            """).execute(arguments: [
+                render.renderID, render.project, render.jobID, render.startedAt.secondsSince1970, render.endedAt.secondsSince1970,
+                render.state.rawValue, render.ending.rawValue, render.frames, render.done, render.errors, render.renderSeconds,
+            ])
+        try db.cachedStatement(sql: "DELETE FROM render_frames WHERE render_id = ?").execute(arguments: [render.renderID])
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO render_frames (render_id, number, status, render_seconds, attempts, machine_seconds, machine, error,
+                started_at, finished_at) VALUES (?,?,?,?,?,?,?,?,?,?)
+            """)
+        for frame in report.frames {
+            try insert.execute(arguments: [
+                render.renderID, frame.number, frame.status.rawValue, frame.renderSeconds, frame.attempts, frame.machineSeconds,
+                frame.machine, frame.error, frame.renderStartedAt?.secondsSince1970, frame.finishedAt?.secondsSince1970,
+            ])
+        }
+    }
+
+    private static let renderColumns = "id, project, job_id, started_at, ended_at, state, ending, frames, done, errors, render_seconds"
+
+    private static func pastRender(_ row: Row) -> PastRender {
+        PastRender(
+            renderID: row[0], project: row[1], jobID: row[2], startedAt: Timestamp(secondsSince1970: row[3]),
+            endedAt: Timestamp(secondsSince1970: row[4]), state: ProjectState(rawValue: row[5]) ?? .failed,
+            ending: PastRender.Ending(rawValue: row[6]) ?? .removed, frames: row[7], done: row[8], errors: row[9], renderSeconds: row[10])
+    }
+
+    static func history(of project: String, limit: Int, in db: Database) throws -> [PastRender] {
+        try Row.fetchAll(db, sql: "SELECT \(renderColumns) FROM renders WHERE project = ? ORDER BY id DESC LIMIT ?", arguments: [project, limit])
+            .map(pastRender)
+    }
+
+    static func report(renderID: Int, in db: Database) throws -> RenderReport? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT \(renderColumns) FROM renders WHERE id = ?", arguments: [renderID]) else {
+            return nil
+        }
+        let frames = try Row.fetchAll(db, sql: """
+            SELECT number, status, render_seconds, attempts, machine_seconds, machine, error, started_at, finished_at
+            FROM render_frames WHERE render_id = ? ORDER BY number
+            """, arguments: [renderID]).map { row in
+            FrameResult(
+                number: row[0], status: FrameStatus(rawValue: row[1]) ?? .error, renderSeconds: row[2], attempts: row[3],
+                machineSeconds: row[4], machine: row[5], error: row[6], renderStartedAt: timestamp(row[7]), finishedAt: timestamp(row[8]))
+        }
+        return RenderReport(render: pastRender(row), frames: frames)
+    }
+}
