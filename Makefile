@@ -33,7 +33,7 @@ bench-scenario: build
 	Benchmarks/scenario.sh 3
 
 bench-memory: build
-	.build/release/rendertracker serve --host 127.0.0.1 --port $(PORT) --log-level warning & pid=$$!; \
+	.build/release/rendertracker serve --store memory --host 127.0.0.1 --port $(PORT) --log-level warning & pid=$$!; \
 	  trap "kill $$pid" EXIT; sleep 1; python3 Benchmarks/memory.py http://127.0.0.1:$(PORT)/RPC2 $$pid
 
 # After editing Sources/RenderTrackerServer/Monitor/*: embed them in the binary again.
@@ -51,7 +51,7 @@ test-deps:
 monitor-screenshots: deps test-deps
 	$(SWIFT) build --product rendertracker
 	for scenario in projects_list project_view; do \
-	  .build/debug/rendertracker serve --host 127.0.0.1 --port $(PORT) --log-level warning & pid=$$!; sleep 1; \
+	  .build/debug/rendertracker serve --store memory --host 127.0.0.1 --port $(PORT) --log-level warning & pid=$$!; sleep 1; \
 	  SCREENSHOTS_DIR=docs/images python3 Tests/EndToEndTests/Clients/monitor_page.py http://127.0.0.1:$(PORT) $$scenario \
 	    >/dev/null; status=$$?; kill $$pid; wait $$pid; [ $$status = 0 ] || exit $$status; done
 

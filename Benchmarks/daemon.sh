@@ -7,7 +7,7 @@ binary=.build/release/rendertracker
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
 
 start_daemon() {
-  "$binary" serve --host 127.0.0.1 --port "$port" --log-level warning & daemon=$!
+  "$binary" serve --store memory --host 127.0.0.1 --port "$port" --log-level warning & daemon=$!
   trap 'kill $daemon 2>/dev/null || true' EXIT
   sleep 1
 }

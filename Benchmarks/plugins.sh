@@ -7,8 +7,8 @@ source "$(dirname "$0")/daemon.sh"
 runs=${1:-3}
 other=$((port + 1))
 # Both daemons on one core and the client on the other, so the two answer under the same conditions.
-taskset -c 1 "$binary" serve --host 127.0.0.1 --port "$other" --log-level error --plugins Benchmarks/plugins/cost & plugin_daemon=$!
-taskset -c 1 "$binary" serve --host 127.0.0.1 --port "$port" --log-level error & daemon=$!
+taskset -c 1 "$binary" serve --store memory --host 127.0.0.1 --port "$other" --log-level error --plugins Benchmarks/plugins/cost & plugin_daemon=$!
+taskset -c 1 "$binary" serve --store memory --host 127.0.0.1 --port "$port" --log-level error & daemon=$!
 trap 'kill $daemon $plugin_daemon 2>/dev/null || true' EXIT
 sleep 1
 echo "== Lua call cost"
@@ -23,9 +23,9 @@ for run in $(seq "$runs"); do
   for variant in none spin; do
     stop_daemon
     if [ $variant = spin ]; then
-      "$binary" serve --host 127.0.0.1 --port "$port" --log-level critical --plugins Benchmarks/plugins/spin & daemon=$!
+      "$binary" serve --store memory --host 127.0.0.1 --port "$port" --log-level critical --plugins Benchmarks/plugins/spin & daemon=$!
     else
-      "$binary" serve --host 127.0.0.1 --port "$port" --log-level critical & daemon=$!
+      "$binary" serve --store memory --host 127.0.0.1 --port "$port" --log-level critical & daemon=$!
     fi
     sleep 1
     bash ../shared/bench/run.sh "http://127.0.0.1:$port/RPC2" | tail -n +2 | sed "s/^/$variant /" | tee -a "$results"

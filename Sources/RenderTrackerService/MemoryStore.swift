@@ -45,4 +45,17 @@ public final class MemoryStore: TrackerStore {
     public func report(renderID: Int) throws(StoreError) -> RenderReport? {
         renders.withLock { $0[renderID] }
     }
+
+    /// Every past render kept, newest first, at most `limit`.
+    public func history(limit: Int) throws(StoreError) -> [RenderReport] {
+        Array(renders.withLock { Array($0.values) }.sorted { $0.render.renderID > $1.render.renderID }.prefix(limit))
+    }
+
+    public func importRenders(_ imported: [RenderReport], lastEventID: Int) throws(StoreError) {
+        renders.withLock { renders in
+            for report in imported {
+                renders[report.render.renderID] = report
+            }
+        }
+    }
 }

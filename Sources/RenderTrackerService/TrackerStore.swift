@@ -32,6 +32,11 @@ public protocol TrackerStore: TrackerObserver {
     /// One past render's report; nil when the store has no render of that id.
     func report(renderID: Int) throws(StoreError) -> RenderReport?
 
+    /// Keeps renders loaded from elsewhere (`rendertracker import`) as past renders, and moves the
+    /// event counter up to `lastEventID` so later renders never reuse their ids. Called with the
+    /// tracker stopped: after `restore` and `close`.
+    func importRenders(_ renders: [RenderReport], lastEventID: Int) throws(StoreError)
+
     /// Whether writes are reaching the store, and if not, why.
     var health: StoreHealth { get }
 

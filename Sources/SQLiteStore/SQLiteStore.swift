@@ -284,6 +284,21 @@ public final class SQLiteStore: TrackerStore {
         return Array((unwritten + stored.filter { !ids.contains($0.renderID) }).sorted { $0.renderID > $1.renderID }.prefix(limit))
     }
 
+    public func importRenders(_ renders: [RenderReport], lastEventID: Int) throws(StoreError) {
+        do {
+            try database.write { db in
+                for report in renders {
+                    try StoredRows.writeRender(report, in: db)
+                }
+                try db.execute(
+                    sql: "INSERT INTO meta (key, value) VALUES ('last_event_id', ?) ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)",
+                    arguments: [lastEventID])
+            }
+        } catch {
+            throw StoreError("writing \(path) failed: \(error)")
+        }
+    }
+
     public func report(renderID: Int) throws(StoreError) -> RenderReport? {
         if let render = state.withLock({ $0.unwrittenRenders[renderID] }) {
             return RenderReport(render.project, ending: PastRender.Ending(render.reason))

@@ -7,7 +7,7 @@ struct RenderTrackerCommand: AsyncParsableCommand {
         abstract: "A render-status tracker for HQueue render farms: XML-RPC and JSON-RPC on one port.",
         subcommands: [
             ServeCommand.self, CallCommand.self, StatusCommand.self, WatchCommand.self, PluginsCommand.self, ReplayCommand.self,
-            ScenarioCommand.self,
+            ScenarioCommand.self, HistoryCommand.self, ReportCommand.self, ImportCommand.self,
         ]
     )
 }

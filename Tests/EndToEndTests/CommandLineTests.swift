@@ -67,7 +67,7 @@ struct CommandLineTests {
     @Test("serve on a port in use exits 1 with a plain message")
     func servePortInUse() async throws {
         try await RunningServer.with { server in
-            let outcome = try await rendertracker("serve", "--host", "127.0.0.1", "--port", "\(server.port)")
+            let outcome = try await rendertracker("serve", "--store", "memory", "--host", "127.0.0.1", "--port", "\(server.port)")
             #expect(outcome.status == 1)
             #expect(outcome.errors.contains("127.0.0.1:\(server.port) is already in use"), "\(outcome.errors)")
             #expect(!outcome.errors.contains("Usage:"))
@@ -76,7 +76,7 @@ struct CommandLineTests {
 
     @Test("serve stops cleanly on SIGTERM, exit code 0", .timeLimit(.minutes(1)))
     func serveStopsOnSIGTERM() async throws {
-        let daemon = try ChildProcess.start([Self.executable, "serve", "--host", "127.0.0.1", "--port", "0"])
+        let daemon = try ChildProcess.start([Self.executable, "serve", "--store", "memory", "--host", "127.0.0.1", "--port", "0"])
         // The notice line comes once the port is bound.
         let listening = await daemon.waitForOutput(containing: "rendertracker listening")
         #expect(listening, "the daemon never said it was listening")
@@ -129,7 +129,7 @@ struct CommandLineTests {
     @Test("serve reloads its plugins on SIGHUP, and plugins reload asks it to over HTTP")
     func serveReloadsPlugins() async throws {
         let folder = try pluginFolder(["naming.lua": "tracker.set_name_formula(function(user) return 'one_' .. user end)"])
-        let daemon = try ChildProcess.start([Self.executable, "serve", "--host", "127.0.0.1", "--port", "0", "--plugins", folder])
+        let daemon = try ChildProcess.start([Self.executable, "serve", "--store", "memory", "--host", "127.0.0.1", "--port", "0", "--plugins", folder])
         let listening = try #require(await daemon.line(containing: "rendertracker listening"))
         #expect(daemon.outputSoFar.contains("plugins loaded"), "\(daemon.outputSoFar)")
         let port = try #require(listening.split(separator: ":").last.map(String.init))

@@ -37,7 +37,7 @@ struct EventStreamTests {
 
     @Test("rendertracker serve exits promptly on SIGTERM with a stream open")
     func sigtermWithOpenStream() async throws {
-        let daemon = try ChildProcess.start([CommandLineTests.executable, "serve", "--host", "127.0.0.1", "--port", "0"])
+        let daemon = try ChildProcess.start([CommandLineTests.executable, "serve", "--store", "memory", "--host", "127.0.0.1", "--port", "0"])
         defer { if daemon.process.isRunning { daemon.process.terminate() } }  // when a #require below fails
         let listening = try #require(await daemon.line(containing: "listening address="))
         let port = try #require(listening.split(separator: ":").last.map(String.init))

@@ -69,7 +69,7 @@ struct RecordReplayCommandTests {
 
     @Test("serve --record to a path it cannot open exits 1 naming it")
     func unwritableRecord() async throws {
-        let outcome = try await rendertracker(["serve", "--host", "127.0.0.1", "--port", "0", "--record", "/no/such/dir/calls.jsonl"])
+        let outcome = try await rendertracker(["serve", "--store", "memory", "--host", "127.0.0.1", "--port", "0", "--record", "/no/such/dir/calls.jsonl"])
         #expect(outcome.status == 1)
         #expect(outcome.errors.contains("cannot record to /no/such/dir/calls.jsonl: No such file or directory"), "\(outcome.errors)")
     }
@@ -77,7 +77,7 @@ struct RecordReplayCommandTests {
     @Test("SIGTERM right after the last call: the render log holds every call", .timeLimit(.minutes(1)))
     func sigtermFlushes() async throws {
         let path = RenderLogFiles.temporaryLog("sigterm")
-        let daemon = try ChildProcess.start([CommandLineTests.executable, "serve", "--host", "127.0.0.1", "--port", "0", "--record", path])
+        let daemon = try ChildProcess.start([CommandLineTests.executable, "serve", "--store", "memory", "--host", "127.0.0.1", "--port", "0", "--record", path])
         let listening = try #require(await daemon.line(containing: "rendertracker listening"))
         let port = try #require(listening.split(separator: ":").last.map(String.init))
         // One multicall of 500 writes, then SIGTERM at once: well inside the 100 ms between flushes.
@@ -103,7 +103,7 @@ struct RecordReplayCommandTests {
     @Test("SIGHUP reopens the render log: logrotate's move-then-HUP leaves each call in exactly one file", .timeLimit(.minutes(1)))
     func sighupReopens() async throws {
         let path = RenderLogFiles.temporaryLog("rotate")
-        let daemon = try ChildProcess.start([CommandLineTests.executable, "serve", "--host", "127.0.0.1", "--port", "0", "--record", path])
+        let daemon = try ChildProcess.start([CommandLineTests.executable, "serve", "--store", "memory", "--host", "127.0.0.1", "--port", "0", "--record", path])
         let listening = try #require(await daemon.line(containing: "rendertracker listening"))
         let url = "http://127.0.0.1:" + (try #require(listening.split(separator: ":").last.map(String.init))) + "/rpc"
         let first = try await rendertracker(["call", "--url", url, "setFrameRenderFraction", "a/rot", "1", "0.5"])
