@@ -74,9 +74,17 @@ public final class SQLiteStore: TrackerStore {
         }
         configuration.busyMode = .timeout(5)
         do {
+            // Checked on a read-only connection before the pool opens: opening a pool writes (GRDB
+            // creates and drops a table to make the -wal file), which must not touch a damaged file.
+            if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size > 0 {
+                var readOnly = Configuration()
+                readOnly.readonly = true
+                let check = try DatabaseQueue(path: path, configuration: readOnly).read { db in
+                    try String.fetchOne(db, sql: "PRAGMA quick_check")
+                }
+                guard check == "ok" else { throw StoreError(Self.damaged(path, check ?? "no answer from quick_check")) }
+            }
             database = try DatabasePool(path: path, configuration: configuration)
-            let check = try database.read { db in try String.fetchOne(db, sql: "PRAGMA quick_check") }
-            guard check == "ok" else { throw StoreError(Self.damaged(path, check ?? "no answer from quick_check")) }
             let migrator = StoreSchema.migrator
             if try database.read({ db in try migrator.hasBeenSuperseded(db) }) {
                 throw StoreError(
@@ -116,6 +124,11 @@ public final class SQLiteStore: TrackerStore {
             }
         } catch let error as StoreError {
             throw error
+        } catch let error as DatabaseError where [ResultCode.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(error.resultCode.primaryResultCode) {
+            throw StoreError(Self.damaged(path, error.message ?? "\(error)"))
+        } catch is ByteReader.Truncated {
+            // A row SQLite finds sound whose bytes (a frame log, the estimate's evidence) do not decode.
+            throw StoreError(Self.damaged(path, "a stored project or frame cannot be decoded"))
         } catch {
             throw StoreError("cannot read the store \(path): \(error)")
         }
