@@ -159,7 +159,14 @@ public final class SQLiteStore: TrackerStore {
                 "store": "\(path)", "tornBytes": "\(tornBytes)", "writesNotReplayed": "\(restored.lostWrites)",
             ])
         }
-        state.withLock { $0.pending = pending }
+        state.withLock { state in
+            state.pending = pending
+            // Renders the replay ended are past renders now, answered at once as those a live
+            // write ends are, not only after the next checkpoint writes them.
+            for render in pending.ended {
+                state.unwrittenRenders[render.project.createdEventID] = render
+            }
+        }
         try journal.start(after: segments.last?.number ?? 0, sequence: expected - 1)
         return restored
     }
