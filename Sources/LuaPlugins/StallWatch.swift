@@ -17,6 +17,13 @@ public struct StallWatch: Sendable {
         self.stallSeconds = stallSeconds
     }
 
+    /// Takes every frame stalled now as already reported: after a restart, the stalls the last
+    /// process saw (and reported) do not fire again. A stall that began in its last minute, before
+    /// its next look, is not reported either: the price of keeping no state for it.
+    public mutating func takeCurrentStallsAsReported(in tracker: Tracker) {
+        _ = newStalls(in: tracker)
+    }
+
     /// The frames that stalled since the last look, as frame_stalled events.
     public mutating func newStalls(in tracker: Tracker) -> [PluginEvent] {
         let now = tracker.clock.now()

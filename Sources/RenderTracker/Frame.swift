@@ -26,6 +26,10 @@ public struct Frame: Sendable {
     public internal(set) var renderSeconds: Double?
     /// Machine time spent rendering this frame over every attempt, failed and lost ones included.
     public internal(set) var machineSeconds = 0.0
+    /// The machines of its failed attempts, oldest first, the newest `maxFailuresKept`: a flaky
+    /// node whose frames were retried elsewhere still shows in the render report.
+    public internal(set) var failedOn: [String] = []
+    public static let maxFailuresKept = 16
 
     // Links of the project's recency list (slots, -1 for none): newest changes at one end.
     var newer: Int32 = -1
@@ -44,8 +48,9 @@ public struct Frame: Sendable {
         number: Int, status: FrameStatus, renderFraction: Double, downloadFraction: Double, jobID: String, imagePath: String?,
         errorMessage: String?, eventID: Int, log: FrameLog, renderStartedAt: Timestamp?, renderSeenFromStart: Bool,
         downloadStartedAt: Timestamp?, finishedAt: Timestamp?, lastProgressAt: Timestamp?, machine: String?, attempts: Int,
-        renderSeconds: Double?, machineSeconds: Double
+        renderSeconds: Double?, machineSeconds: Double, failedOn: [String]
     ) {
+        self.failedOn = failedOn
         self.number = number
         self.status = status
         self.renderFraction = renderFraction

@@ -72,11 +72,14 @@ public struct FrameResult: Sendable, Equatable {
     public var error: String?
     public var renderStartedAt: Timestamp?
     public var finishedAt: Timestamp?
+    /// The machines of its failed attempts (`Frame.failedOn`).
+    public var failedOn: [String]
 
     public init(
         number: Int, status: FrameStatus, renderSeconds: Double?, attempts: Int, machineSeconds: Double, machine: String?,
-        error: String?, renderStartedAt: Timestamp?, finishedAt: Timestamp?
+        error: String?, renderStartedAt: Timestamp?, finishedAt: Timestamp?, failedOn: [String]
     ) {
+        self.failedOn = failedOn
         self.number = number
         self.status = status
         self.renderSeconds = renderSeconds
@@ -92,6 +95,6 @@ public struct FrameResult: Sendable, Equatable {
         self.init(
             number: frame.number, status: frame.status, renderSeconds: frame.renderSeconds, attempts: frame.attempts,
             machineSeconds: frame.machineSeconds, machine: frame.machine, error: frame.errorMessage,
-            renderStartedAt: frame.renderStartedAt, finishedAt: frame.finishedAt)
+            renderStartedAt: frame.renderStartedAt, finishedAt: frame.finishedAt, failedOn: frame.failedOn)
     }
 }

@@ -41,11 +41,17 @@ public struct RenderReport: Sendable, Equatable {
         frames.reduce(0) { $0 + max(0, $1.attempts - 1) }
     }
 
-    /// Frames in Error per machine (frames never started count under "unknown"), most first.
+    /// Failed attempts per machine, retried ones included (a frame in Error that no machine
+    /// reported counts under "unknown"), most first.
     public var failuresByMachine: [(machine: String, failures: Int)] {
         var counts: [String: Int] = [:]
-        for frame in frames where frame.status == .error {
-            counts[frame.machine ?? "unknown", default: 0] += 1
+        for frame in frames {
+            for machine in frame.failedOn {
+                counts[machine, default: 0] += 1
+            }
+            if frame.status == .error, frame.failedOn.isEmpty {
+                counts["unknown", default: 0] += 1
+            }
         }
         return counts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { ($0.key, $0.value) }
     }

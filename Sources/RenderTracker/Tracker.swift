@@ -115,6 +115,9 @@ public struct Tracker: Sendable {
         case let .setFrameError(name, number, message):
             let message = clip(message)
             updateFrame(name, number, via: method, at: now, events: &events) { frame in
+                if let machine = frame.machine ?? client {
+                    frame.failedOn = Array((frame.failedOn + [machine]).suffix(Frame.maxFailuresKept))
+                }
                 frame.status = .error
                 frame.errorMessage = message
                 return .error(message)

@@ -47,13 +47,22 @@ extension RenderReport {
                 attempts: try frame.integer("attempts"), machineSeconds: try frame.number("machine_seconds"),
                 machine: try frame.optionalString("machine"), error: try frame.optionalString("error"),
                 renderStartedAt: try frame.optionalString("started").flatMap(Timestamp.init(iso8601:)),
-                finishedAt: try frame.optionalString("finished").flatMap(Timestamp.init(iso8601:)))
+                finishedAt: try frame.optionalString("finished").flatMap(Timestamp.init(iso8601:)),
+                failedOn: try frame.strings("failed_on"))
         }
         self.init(render: try PastRender(answer: fields.value("render")), frames: frames)
     }
 }
 
 extension AnswerFields {
+    func strings(_ name: String) throws(UnexpectedAnswer) -> [String] {
+        guard case .array(let values) = try value(name) else { throw UnexpectedAnswer(description: "\"\(name)\" is not an array") }
+        return try values.map { value throws(UnexpectedAnswer) in
+            guard case .string(let text) = value else { throw UnexpectedAnswer(description: "\"\(name)\" holds \(value.debugSummary), not a string") }
+            return text
+        }
+    }
+
     func time(_ name: String) throws(UnexpectedAnswer) -> Timestamp {
         let text = try string(name)
         guard let time = Timestamp(iso8601: text) else { throw UnexpectedAnswer(description: "\"\(name)\" is \"\(text)\", not an ISO-8601 time") }

@@ -47,6 +47,7 @@ public enum RenderHistory {
             "error": frame.error.map(RPCValue.string) ?? .null,
             "started": frame.renderStartedAt.map { .string($0.iso8601) } ?? .null,
             "finished": frame.finishedAt.map { .string($0.iso8601) } ?? .null,
+            "failed_on": .array(frame.failedOn.map(RPCValue.string)),
         ])
     }
 

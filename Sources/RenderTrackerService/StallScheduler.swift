@@ -17,6 +17,14 @@ public final class StallScheduler: Sendable {
         state = Mutex((StallWatch(stallSeconds: stallSeconds), start))
     }
 
+    /// After a restart: the stalls present now were seen by the last process (see
+    /// `StallWatch.takeCurrentStallsAsReported`).
+    public func takeCurrentStallsAsReported(in tracker: SharedTracker) {
+        tracker.read { tracker in
+            state.withLock { $0.watch.takeCurrentStallsAsReported(in: tracker) }
+        }
+    }
+
     /// The frames that stalled since the last look, when a look is due by `tracker`'s clock;
     /// enqueued for `plugins` when they hook frame_stalled.
     public func checkIfDue(in tracker: SharedTracker, plugins: PluginEngine?) -> [PluginEvent] {

@@ -72,6 +72,9 @@ public struct TrackerCore: Sendable {
         self.feed = feed
         self.store = store
         self.stalls = StallScheduler(stallSeconds: configuration.pluginOptions.stallSeconds, interval: stallCheckSeconds, start: clock.now())
+        if !restored.projects.isEmpty {
+            stalls.takeCurrentStallsAsReported(in: tracker)
+        }
     }
 
     /// Frames that stalled since the last look, when a look is due by the tracker's clock; handed

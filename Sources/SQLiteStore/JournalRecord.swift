@@ -9,18 +9,25 @@ struct JournalRecord: Equatable {
     var client: String?
     var command: TrackerCommand
 
-    /// `[length: u32][crc32 of the body: u32][body]`.
+    /// `[length: u32][crc32 of the body: u32][body]`, written straight into `output` (no array of
+    /// its own: this runs for every write inside the tracker's lock).
     func append(to output: inout [UInt8]) {
-        var body = ByteWriter()
-        body.integer(sequence)
-        body.double(time.secondsSince1970)
-        body.optional(client) { $0.string($1) }
-        Self.encode(command, into: &body)
-        var header = ByteWriter()
-        header.integer(UInt32(body.bytes.count))
-        header.integer(CRC32.checksum(body.bytes[...]))
-        output.append(contentsOf: header.bytes)
-        output.append(contentsOf: body.bytes)
+        let start = output.count
+        var writer = ByteWriter(bytes: output)
+        output = []
+        writer.integer(UInt64(0))  // length and checksum, filled in below
+        writer.integer(sequence)
+        writer.double(time.secondsSince1970)
+        writer.optional(client) { $0.string($1) }
+        Self.encode(command, into: &writer)
+        output = writer.bytes
+        let bodyStart = start + 8
+        let length = UInt32(output.count - bodyStart)
+        let crc = CRC32.checksum(output[bodyStart...])
+        for index in 0..<4 {
+            output[start + index] = UInt8(truncatingIfNeeded: length >> (8 * index))
+            output[start + 4 + index] = UInt8(truncatingIfNeeded: crc >> (8 * index))
+        }
     }
 
     /// The records in `bytes`, in order, up to the first one cut short or damaged; and how many

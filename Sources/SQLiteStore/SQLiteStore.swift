@@ -231,6 +231,7 @@ public final class SQLiteStore: TrackerStore {
                 try StoredRows.write(batch, reports: reports, in: db)
             }
             journal.removeSegments(before: firstKept)
+            truncateWALIfLarge()
             state.withLock { state in
                 state.checkpointProblem = nil
                 for render in batch.renders where state.unwrittenRenders[render.project.createdEventID]?.reason.rawValue == render.ending.rawValue {
@@ -244,6 +245,17 @@ public final class SQLiteStore: TrackerStore {
             }
         }
     }
+
+    /// SQLite's own checkpoints copy the WAL into the database but leave the file at its largest
+    /// (a checkpoint of a million frames leaves a WAL of about 300 MB); past `walTruncateBytes`, a
+    /// TRUNCATE checkpoint gives the space back, so the store's size follows its contents.
+    private func truncateWALIfLarge() {
+        var info = stat()
+        guard stat(path + "-wal", &info) == 0, Int(info.st_size) > Self.walTruncateBytes else { return }
+        _ = try? database.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+    }
+
+    static let walTruncateBytes = 64 << 20
 
     private func prune(olderThanDays days: Double, now: Timestamp) {
         let cutoff = now.secondsSince1970 - days * 86_400

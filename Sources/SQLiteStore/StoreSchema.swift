@@ -33,6 +33,12 @@ enum StoreSchema {
                     PRIMARY KEY (render_id, number)) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("2: the machines of failed attempts") { db in
+            try db.execute(sql: """
+                ALTER TABLE frames ADD COLUMN failed_on TEXT NOT NULL DEFAULT '';
+                ALTER TABLE render_frames ADD COLUMN failed_on TEXT NOT NULL DEFAULT '';
+                """)
+        }
         return migrator
     }
 }

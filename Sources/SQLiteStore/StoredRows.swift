@@ -26,7 +26,7 @@ enum StoredRows {
         let cursor = try Row.fetchCursor(db, sql: """
             SELECT project, number, status, render_fraction, download_fraction, job_id, image_path, error, event_id,
                    render_started_at, render_seen_from_start, download_started_at, finished_at, last_progress_at, machine, attempts,
-                   render_seconds, machine_seconds, log FROM frames ORDER BY project
+                   render_seconds, machine_seconds, log, failed_on FROM frames ORDER BY project
             """)
         var current: (name: String, frames: [Frame])?
         while let row = try cursor.next() {
@@ -42,10 +42,15 @@ enum StoredRows {
                 errorMessage: row[7], eventID: row[8], log: try FrameLogCoding.decode([UInt8](row[18] as Data), imagePath: imagePath),
                 renderStartedAt: timestamp(row[9]), renderSeenFromStart: row[10], downloadStartedAt: timestamp(row[11]),
                 finishedAt: timestamp(row[12]), lastProgressAt: timestamp(row[13]), machine: row[14], attempts: row[15],
-                renderSeconds: row[16], machineSeconds: row[17]))
+                renderSeconds: row[16], machineSeconds: row[17], failedOn: machines(row[19])))
         }
         if let current { frames[current.name] = current.frames }
         return records.values.map { Project(restoring: $0, frames: frames[$0.name] ?? []) }
+    }
+
+    /// The machines of failed attempts, one per line (addresses hold no line break).
+    private static func machines(_ text: String) -> [String] {
+        text.split(separator: "\n").map(String.init)
     }
 
     private static func timestamp(_ seconds: Double?) -> Timestamp? {
@@ -104,12 +109,13 @@ enum StoredRows {
         try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO frames (project, number, status, render_fraction, download_fraction, job_id, image_path, error,
                 event_id, render_started_at, render_seen_from_start, download_started_at, finished_at, last_progress_at, machine,
-                attempts, render_seconds, machine_seconds, log) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                attempts, render_seconds, machine_seconds, log, failed_on) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """).execute(arguments: [
                 project, frame.number, frame.status.rawValue, frame.renderFraction, frame.downloadFraction, frame.jobID, frame.imagePath,
                 frame.errorMessage, frame.eventID, frame.renderStartedAt?.secondsSince1970, frame.renderSeenFromStart,
                 frame.downloadStartedAt?.secondsSince1970, frame.finishedAt?.secondsSince1970, frame.lastProgressAt?.secondsSince1970,
                 frame.machine, frame.attempts, frame.renderSeconds, frame.machineSeconds, Data(FrameLogCoding.encode(frame.log)),
+                frame.failedOn.joined(separator: "\n"),
             ])
     }
 
@@ -128,12 +134,13 @@ enum StoredRows {
         try db.cachedStatement(sql: "DELETE FROM render_frames WHERE render_id = ?").execute(arguments: [render.renderID])
         let insert = try db.cachedStatement(sql: """
             INSERT INTO render_frames (render_id, number, status, render_seconds, attempts, machine_seconds, machine, error,
-                started_at, finished_at) VALUES (?,?,?,?,?,?,?,?,?,?)
+                started_at, finished_at, failed_on) VALUES (?,?,?,?,?,?,?,?,?,?,?)
             """)
         for frame in report.frames {
             try insert.execute(arguments: [
                 render.renderID, frame.number, frame.status.rawValue, frame.renderSeconds, frame.attempts, frame.machineSeconds,
                 frame.machine, frame.error, frame.renderStartedAt?.secondsSince1970, frame.finishedAt?.secondsSince1970,
+                frame.failedOn.joined(separator: "\n"),
             ])
         }
     }
@@ -157,12 +164,13 @@ enum StoredRows {
             return nil
         }
         let frames = try Row.fetchAll(db, sql: """
-            SELECT number, status, render_seconds, attempts, machine_seconds, machine, error, started_at, finished_at
+            SELECT number, status, render_seconds, attempts, machine_seconds, machine, error, started_at, finished_at, failed_on
             FROM render_frames WHERE render_id = ? ORDER BY number
             """, arguments: [renderID]).map { row in
             FrameResult(
                 number: row[0], status: FrameStatus(rawValue: row[1]) ?? .error, renderSeconds: row[2], attempts: row[3],
-                machineSeconds: row[4], machine: row[5], error: row[6], renderStartedAt: timestamp(row[7]), finishedAt: timestamp(row[8]))
+                machineSeconds: row[4], machine: row[5], error: row[6], renderStartedAt: timestamp(row[7]), finishedAt: timestamp(row[8]),
+                failedOn: machines(row[9]))
         }
         return RenderReport(render: pastRender(row), frames: frames)
     }
