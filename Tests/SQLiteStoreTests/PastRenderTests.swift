@@ -61,12 +61,13 @@ struct PastRenderTests {
     /// One frame's line of the report, as the wire has it.
     static func frame(
         _ number: Int, _ status: String, seconds: Double?, attempts: Int, machineSeconds: Double, machine: String, error: String? = nil,
-        started: Double, finished: Double?
+        started: Double, finished: Double?, failedOn: [String] = []
     ) -> RPCValue {
         .structure([
             "frame": .int(number), "status": .string(status), "render_seconds": seconds.map(RPCValue.double) ?? .null,
             "attempts": .int(attempts), "machine_seconds": .double(machineSeconds), "machine": .string(machine),
             "error": error.map(RPCValue.string) ?? .null, "started": time(started), "finished": finished.map(time) ?? .null,
+            "failed_on": .array(failedOn.map(RPCValue.string)),
         ])
     }
 
@@ -74,10 +75,11 @@ struct PastRenderTests {
         frame(1, "Done", seconds: 10, attempts: 1, machineSeconds: 10, machine: m1, started: 0, finished: 10),
         frame(2, "Done", seconds: 20, attempts: 1, machineSeconds: 20, machine: m2, started: 0, finished: 20),
         // 5 s lost to the failed attempt on m3, then 30 s on m1.
-        frame(3, "Done", seconds: 30, attempts: 2, machineSeconds: 35, machine: m1, started: 10, finished: 40),
+        frame(3, "Done", seconds: 30, attempts: 2, machineSeconds: 35, machine: m1, started: 10, finished: 40, failedOn: [m3]),
         frame(4, "Done", seconds: 40, attempts: 1, machineSeconds: 40, machine: m2, started: 20, finished: 60),
         frame(5, "Done", seconds: 50, attempts: 1, machineSeconds: 50, machine: m3, started: 5, finished: 55),
-        frame(6, "Error", seconds: nil, attempts: 1, machineSeconds: 60, machine: m3, error: "mantra: segfault", started: 55, finished: nil),
+        frame(6, "Error", seconds: nil, attempts: 1, machineSeconds: 60, machine: m3, error: "mantra: segfault", started: 55, finished: nil,
+            failedOn: [m3]),
     ]
 
     static func nightSummary(id: Int, ending: String) -> RPCValue {
@@ -100,7 +102,8 @@ struct PastRenderTests {
             "\(when)", sourceLocation: sourceLocation)
         #expect(report["machine_seconds"] == .double(215), "\(when)", sourceLocation: sourceLocation)
         #expect(report["retries"] == .int(1), "\(when)", sourceLocation: sourceLocation)
-        #expect(report["failures_by_machine"] == .array([.structure(["machine": .string(m3), "failures": .int(1)])]), "\(when)",
+        // Both failed attempts were on m3: frame 3's first (retried on m1) and frame 6's.
+        #expect(report["failures_by_machine"] == .array([.structure(["machine": .string(m3), "failures": .int(2)])]), "\(when)",
             sourceLocation: sourceLocation)
         #expect(report["machines"] == .array([
             .structure(["machine": .string(m1), "frames": .int(2), "mean_seconds": .double(20)]),
@@ -235,5 +238,7 @@ struct PastRenderTests {
         #expect(report["frames"]?.elements.last?["machine_seconds"] == .double(120))
         #expect(report["frames"]?.elements.last?["attempts"] == .int(2))
         #expect(report["retries"] == .int(2))
+        #expect(report["frames"]?.elements.last?["failed_on"] == .array([.string(Self.m3)]))
+        #expect(report["failures_by_machine"] == .array([.structure(["machine": .string(Self.m3), "failures": .int(2)])]))
     }
 }

@@ -92,7 +92,8 @@ final class StoreLife {
         logger: Logger = .silent
     ) throws {
         clock = ManualClock(time)
-        store = try SQLiteStore(path: path, logger: logger)
+        // Checkpoints only when a test makes one, never because a `tick` found one due.
+        store = try SQLiteStore(path: path, checkpointSeconds: 3600, logger: logger)
         restored = try store.restore(limits: limits)
         core = TrackerCore(
             configuration: TrackerConfiguration(trackerLimits: limits), logger: .silent, clock: clock, store: store, restored: restored)
@@ -178,6 +179,7 @@ struct FrameView: Equatable, CustomStringConvertible {
     var attempts: Int
     var renderSeconds: Double?
     var machineSeconds: Double
+    var failedOn: [String]
 
     init(_ frame: Frame) {
         number = frame.number
@@ -198,6 +200,7 @@ struct FrameView: Equatable, CustomStringConvertible {
         attempts = frame.attempts
         renderSeconds = frame.renderSeconds
         machineSeconds = frame.machineSeconds
+        failedOn = frame.failedOn
     }
 
     var description: String { "frame \(number) \(status.name) event \(eventID) job \(jobID) log \(logLines.count) lines" }
