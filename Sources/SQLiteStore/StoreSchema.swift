@@ -38,6 +38,12 @@ enum StoreSchema {
                 ALTER TABLE frames ADD COLUMN failed_on TEXT NOT NULL DEFAULT '';
                 ALTER TABLE render_frames ADD COLUMN failed_on TEXT NOT NULL DEFAULT '';
                 """)
+            // A frame schema 1 kept in Error failed on its machine: its reports counted it there, and
+            // go on doing so (not under "unknown").
+            try db.execute(sql: """
+                UPDATE frames SET failed_on = machine WHERE status = 6 AND machine IS NOT NULL;
+                UPDATE render_frames SET failed_on = machine WHERE status = 6 AND machine IS NOT NULL;
+                """)
         }
         return migrator
     }

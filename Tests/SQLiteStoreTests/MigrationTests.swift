@@ -139,10 +139,13 @@ struct MigrationTests {
             "errors": .int(0), "render_seconds": .double(0), "wall_seconds": .double(0),
         ])]))
 
-        // The live render's frame in Error was reported by its machine.
+        // The live render's frame in Error was reported by its machine: schema 1's report counted
+        // it under that machine, and so does this one's (not under "unknown").
         let live = try core.answer("getRenderReport", [.int(8)])
         #expect(live["frames"]?.elements.dropFirst().first?["error"] == .string("disk full"))
         #expect(live["frames"]?.elements.dropFirst().first?["machine"] == .string("10.0.0.2"))
+        #expect(live["frames"]?.elements.dropFirst().first?["failed_on"] == .array([.string("10.0.0.2")]))
+        #expect(live["failures_by_machine"] == .array([.structure(["machine": .string("10.0.0.2"), "failures": .int(1)])]))
     }
 
     @Test("a store migrated from schema 1 takes new writes and keeps them across a restart")
