@@ -133,16 +133,22 @@ public final class SQLiteStore: TrackerStore {
             throw StoreError("cannot read the store \(path): \(error)")
         }
         let segments = journal.segments()
-        let (records, tornBytes) = StoreJournal.readRecords(of: segments)
+        let (records, segmentOf, tornBytes) = StoreJournal.readRecords(of: segments)
         // Each journaled write again, at the time it was applied: the model is deterministic, so
         // this gives the same frames, logs and event ids the clients saw.
         let clock = ManualClock()
         var tracker = Tracker(restoring: restored.projects, lastEventID: restored.lastEventID, clock: clock, limits: limits)
         var expected = applied + 1
         var pending = PendingChanges()
-        for record in records where record.sequence >= expected {
+        for (index, record) in records.enumerated() where record.sequence >= expected {
             guard record.sequence == expected else {
                 restored.lostWrites = records.filter { $0.sequence >= expected }.count
+                // A gap starts a segment (a broken segment takes no more records; the next record
+                // goes to a new one). Unless records before it in that segment were replayed, the
+                // segments from there on go: the journal started below numbers on from `expected`.
+                if index == 0 || segmentOf[index - 1] != segmentOf[index] {
+                    journal.removeSegments(from: segmentOf[index])
+                }
                 break
             }
             clock.set(record.time)

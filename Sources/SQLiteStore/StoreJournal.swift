@@ -133,6 +133,15 @@ final class StoreJournal: Sendable {
         }
     }
 
+    /// At a restore that stopped at a gap: the segments from `segment` on, whose records can never
+    /// be replayed (the writes before them are gone). Left in place, they would stop every later
+    /// replay before the records journaled after this restore.
+    func removeSegments(from segment: Int) {
+        for (number, path) in segments() where number >= segment {
+            unlink(path)
+        }
+    }
+
     /// Why records are not being journaled; nil while they are.
     var problem: String? {
         file.withLock { $0.problem }
@@ -177,16 +186,19 @@ final class StoreJournal: Sendable {
     }
 
     /// Every record of the segments, oldest first, up to the first damaged or cut-short one.
-    static func readRecords(of segments: [(number: Int, path: String)]) -> (records: [JournalRecord], tornBytes: Int) {
+    /// `segmentOf` gives the segment number of each record.
+    static func readRecords(of segments: [(number: Int, path: String)]) -> (records: [JournalRecord], segmentOf: [Int], tornBytes: Int) {
         var records: [JournalRecord] = []
+        var segmentOf: [Int] = []
         var torn = 0
         for segment in segments {
             let bytes = readFile(segment.path)
             let (found, valid) = JournalRecord.records(in: bytes)
             records += found
+            segmentOf += Array(repeating: segment.number, count: found.count)
             torn += bytes.count - valid
         }
-        return (records, torn)
+        return (records, segmentOf, torn)
     }
 
     private static func readFile(_ path: String) -> [UInt8] {

@@ -291,6 +291,47 @@ struct RestartTests {
         expectSameState(life.tracker, as: reference.core.tracker, "after a crash following the torn tail")
     }
 
+    @Test("a gap in the journal: nothing after it is applied, and writes acknowledged after that restart survive the next crash")
+    func journalGap() throws {
+        let folder = TemporaryFolder()
+        let (a, b, c, d) = (Array(Night.firstHalf.prefix(20)), Array(Night.firstHalf.dropFirst(20)), Night.secondHalf,
+            Night.afterRestart)
+        do {
+            let life = try StoreLife(path: folder.store, limits: Night.limits)
+            life.core.make(a, clock: life.clock)
+            life.checkpoint()
+            life.core.make(b, clock: life.clock)
+        }
+        do {
+            let life = try StoreLife(path: folder.store, at: Night.restartTime, limits: Night.limits)
+            #expect(life.restored.replayedWrites == b.count)
+            life.core.make(c, clock: life.clock)
+        }
+        // The segment holding b is lost (what a full disk and a failed checkpoint can leave):
+        // c's records follow a gap.
+        let segments = folder.segments()
+        #expect(segments.count == 2, "\(segments)")
+        try FileManager.default.removeItem(atPath: segments[0])
+
+        let reference = ReferenceTracker(limits: Night.limits)
+        reference.core.make(a, clock: reference.clock)
+        do {
+            let life = try StoreLife(path: folder.store, at: Night.restartTime, limits: Night.limits)
+            #expect(life.restored.replayedWrites == 0)
+            #expect(life.restored.lostWrites == c.count)
+            reference.clock.set(Night.restartTime)
+            expectSameState(life.tracker, as: reference.core.tracker, "after the gap: the checkpoint, nothing after the gap")
+            // Acknowledged now: journaled, so they survive a crash.
+            life.core.make(d, clock: life.clock)
+            reference.core.make(d, clock: reference.clock)
+        }
+        reference.clock.set(Night.secondRestartTime)
+        let life = try StoreLife(path: folder.store, at: Night.secondRestartTime, limits: Night.limits)
+        #expect(life.restored.replayedWrites == d.count)
+        #expect(life.restored.lostWrites == 0)
+        expectSameState(life.tracker, as: reference.core.tracker, "writes after the gap's restart, after a crash")
+    }
+
     @Test("a record damaged in the middle of the journal stops the replay there: nothing after it is applied")
     func damagedJournalRecord() throws {
         let folder = TemporaryFolder()
