@@ -60,10 +60,10 @@ struct DamagedStoreTests {
         try realStore(in: folder)
         var bytes = try #require(contents(of: folder.store))
         #expect(bytes.count >= 8 * 4096, "the store is \(bytes.count) bytes")
-        // Page 3 onwards for 4 KB: b-tree pages of the tables, no longer b-tree pages.
-        var generator = SystemRandomNumberGenerator()
+        // Page 3, a b-tree page of the tables, overwritten with a pattern that is no b-tree page
+        // (0xA5 is no page type): the same damage on every run.
         for index in (2 * 4096)..<(3 * 4096) {
-            bytes[index] = UInt8.random(in: 0...255, using: &generator)
+            bytes[index] = 0xA5
         }
         try bytes.write(to: URL(fileURLWithPath: folder.store))
 
