@@ -28,17 +28,24 @@ struct EventStream: Sendable {
         var project: String?
         var cursor = 0
 
-        /// Refuses (400) an unknown parameter or a malformed value, naming it.
+        /// Refuses (400) an unknown parameter or a malformed value, naming it. The query is read
+        /// as a form (`+` is a space), as the monitor page's `URLSearchParams` writes it.
         init(_ request: Request) throws(HTTPError) {
-            for (key, value) in request.uri.queryParameters {
+            let parameters: FormQuery
+            do {
+                parameters = try FormQuery(request.uri.query.map { $0[...] } ?? "")
+            } catch {
+                throw HTTPError(.badRequest, message: error.message)
+            }
+            for (key, value) in parameters.pairs {
                 switch key {
                 case "project":
                     guard value.utf8.count <= RPCCall.maxProjectNameBytes else {
                         throw HTTPError(.badRequest, message: "project is \(value.utf8.count) bytes long; project names are limited to \(RPCCall.maxProjectNameBytes)")
                     }
-                    project = String(value)
+                    project = value
                 case "cursor":
-                    cursor = try Self.integer(value, named: "cursor")
+                    cursor = try Self.integer(value[...], named: "cursor")
                 default:
                     throw HTTPError(.badRequest, message: "unknown query parameter \"\(key.prefix(40))\": use project and cursor")
                 }

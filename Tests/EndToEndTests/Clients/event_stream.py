@@ -212,6 +212,7 @@ def bad_parameters():
         ("?cursor=1.5", {}, "cursor"),
         ("?project=a&since=3", {}, "since"),
         ("?project=" + "x" * 4097, {}, "project"),
+        ("?project=bob%2Gshot", {}, "percent-encoding"),
         ("", {"Last-Event-ID": "yesterday"}, "Last-Event-ID"),
     ]:
         stream = Stream(query, headers=headers)
@@ -219,6 +220,17 @@ def bad_parameters():
         check(stream.status == 400 and words in body, "%s%s is refused with 400 naming %s" % (query[:30], headers, words),
               (stream.status, body))
         stream.close()
+
+
+def name_with_space():
+    # URLSearchParams (the monitor page) writes a space as "+": the project is "sse/shot (2)".
+    start("sse/shot (2)", [1, 2])
+    start("sse/shot+(2)", [7])
+    stream = Stream("?project=sse%2Fshot+%282%29")
+    batch = stream.message()["data"]
+    check(stream.status == 200 and batch["changes"]["frames"] == [[1, 0, 0.0], [2, 0, 0.0]],
+          "'+' in the query is a space: the stream follows sse/shot (2)", batch)
+    stream.close()
 
 
 def stream_limit():
@@ -304,6 +316,7 @@ run({
     "reset_and_removal": reset_and_removal,
     "bad_parameters": bad_parameters,
     "stream_limit": stream_limit,
+    "name_with_space": name_with_space,
     "open_until_shutdown": open_until_shutdown,
     "monitor_files": monitor_files,
 })
