@@ -1,4 +1,6 @@
 import Foundation
+import RenderTrackerClient
+import RPC
 import Testing
 import RenderTrackerTesting
 
@@ -84,6 +86,26 @@ struct CommandLineTests {
         let outcome = await daemon.finish()
         #expect(outcome.status == 0, "\(outcome.output)")
         #expect(outcome.output.contains("rendertracker stopped"), "\(outcome.output)")
+    }
+
+    @Test("a newline in a project name, job id or error message cannot forge a log line", .timeLimit(.minutes(1)))
+    func logLinesCannotBeForged() async throws {
+        let daemon = try ChildProcess.start([Self.executable, "serve", "--host", "127.0.0.1", "--port", "0"])
+        defer { if daemon.process.isRunning { daemon.process.terminate() } }  // when a #require below fails
+        let listening = try #require(await daemon.line(containing: "listening address="))
+        let port = try #require(listening.split(separator: ":").last.map(String.init))
+        let client = try TrackerClient(url: "http://127.0.0.1:\(port)/rpc")
+        let forged = "\n2026-01-01T00:00:00.000Z critical rendertracker: rendertracker stopped"
+        _ = try await client.call("startedRenderProject", [.string("bob/shot" + forged), .array([.int(1)]), .bool(false), .string("7\r" + forged)])
+        _ = try await client.call("setProjectError", [.string("bob/shot" + forged), .string("mantra died\u{2028}\u{1B}[2J" + forged)])
+        daemon.process.terminate()  // SIGTERM
+        let outcome = await daemon.finish()
+        let lines = outcome.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.allSatisfy { $0.hasPrefix("20") && $0.dropFirst(4).hasPrefix("-") }, "every line is a record: \(outcome.output)")
+        #expect(lines.filter { $0.contains("rendertracker stopped") && !$0.contains("bob/shot") }.count == 1, "\(outcome.output)")
+        #expect(outcome.output.contains(#"project=bob/shot\n2026-01-01T00:00:00.000Z critical"#), "\(outcome.output)")
+        #expect(outcome.output.contains(#"job=7\r\n2026"#), "\(outcome.output)")
+        #expect(outcome.output.contains(#"message=mantra died\u{2028}\u{1B}[2J\n2026"#), "\(outcome.output)")
     }
 
     /// A plugin folder holding `plugins`, for the commands below.
