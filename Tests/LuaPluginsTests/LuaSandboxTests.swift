@@ -234,6 +234,34 @@ import LuaHost
         #expect(result == .failure(.timeLimit(seconds: 0.005, location: "inside a library function")))
     }
 
+    @Test("an estimate that is not a time left (past a year, infinite, not a number) is refused at load, naming it", arguments: [
+        ("1e308", "the number 1e+308"), ("math.huge", "the number inf"), ("0/0", "the number"), ("-1", "the number -1.0"),
+        ("366 * 86400", "the number 31622400.0"),
+    ])
+    func anEstimateOutOfRangeFailsTheSmokeTest(_ answer: String, _ named: String) throws {
+        let fixture = try PluginFixture(["eta.lua": "tracker.set_estimator(function(project) return \(answer) end)"])
+        #expect((try? fixture.engine.reload().get()) == nil)
+        let files = try fixture.engine.folder.read()
+        do {
+            _ = try fixture.engine.load(files)
+            Issue.record("\(answer) must fail the estimator's smoke test")
+        } catch {
+            #expect(error.plugin == "eta.lua")
+            #expect(error.failure.summary.contains("must return seconds (a number from 0 to 31536000, a year) or nil, got \(named)"), "\(error)")
+        }
+    }
+
+    @Test func anEstimateOutOfRangeAtRunTimeGivesTheBuiltInAnswer() throws {
+        // Passes the smoke test (40 frames done of 100), then answers 1e308 for a larger project.
+        let fixture = try PluginFixture(["eta.lua": "tracker.set_estimator(function(p) if p.frame_count > 100 then return 1e308 end return 60 end)"])
+        #expect((try? fixture.engine.reload().get()) != nil)
+        #expect(fixture.engine.secondsLeft(snapshot: PluginEngine.sampleProject, builtIn: 150) == 60)
+        var larger = LuaEncoder()
+        larger.value(.record(["frame_count": .integer(1000)]))
+        #expect(fixture.engine.secondsLeft(snapshot: larger, builtIn: 150) == 150)
+        #expect(fixture.engine.statistics.failures == ["eta.lua": 1])
+    }
+
     @Test func formulaNamesFollowTheProjectNameRules() throws {
         let (_, quoted) = try formula(#"return 'shot "A"'"#)
         #expect(quoted == .success("shot 'A'"))
