@@ -371,6 +371,13 @@ static int open_libraries(lua_State *state) {
         luaL_requiref(state, libraries[index].name, libraries[index].func, 1);
         lua_pop(state, 1);
     }
+    // string.dump turns a function into bytecode, which a state that loads text only has no use
+    // for. Removed from the library itself, it is also gone from every string's methods
+    // (`("").dump`): the string metatable's __index is this same table.
+    lua_getglobal(state, LUA_STRLIBNAME);
+    lua_pushnil(state);
+    lua_setfield(state, -2, "dump");
+    lua_pop(state, 1);
     lua_pushcfunction(state, call_host);
     lua_setglobal(state, "host");
     lua_pushcfunction(state, is_stopped);

@@ -29,6 +29,11 @@ struct PluginHost: Sendable {
         )
     }
 
+    /// The longest `tracker.log` (or `print`) message written, in UTF-8 bytes: longer ones keep
+    /// their head and tail around a note of what was cut. A log line is for a person to read; a
+    /// plugin that logged a whole 8 MB response would bury every other line, and log storage.
+    static let maximumLogBytes = 4096
+
     func call(_ id: Int32, _ arguments: [LuaValue]) -> Result<[LuaValue], LuaHostError> {
         guard let function = PluginHostFunction(rawValue: id), let plugin = arguments.first?.stringValue else {
             return .failure(LuaHostError(message: "unknown host function \(id)"))
@@ -49,7 +54,7 @@ struct PluginHost: Sendable {
                 throw LuaHostError(message: "tracker.log: unknown level \"\(levelName)\" (use trace, debug, info, notice, warning, error or critical)")
             }
             let message = arguments.count > 1 ? try string(arguments, 1, "tracker.log", "message") : ""
-            logger.log(level: level, "\(message)", metadata: ["plugin": "\(plugin)"])
+            logger.log(level: level, "\(message.clipped(toBytes: Self.maximumLogBytes))", metadata: ["plugin": "\(plugin)"])
             return []
         case .httpPost:
             let url = try string(arguments, 0, "tracker.http_post", "url")

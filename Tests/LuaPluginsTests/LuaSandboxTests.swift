@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 @testable import LuaPlugins
 import LuaHost
@@ -107,7 +108,7 @@ import LuaHost
     @Test(arguments: [
         "io.open('/etc/passwd')", "os.execute('true')", "os.remove('/tmp/x')", "os.getenv('HOME')", "load('return 1')",
         "loadfile('/etc/passwd')", "dofile('/etc/passwd')", "require('io')", "debug.getinfo(1)", "package.loadlib('x', 'y')",
-        "string.dump(print)", "collectgarbage('stop')", "getmetatable('').__index.upper = nil", "setmetatable({}, {__gc = function() end})",
+        "string.dump(print)", "(''):dump(print)", "string.dump(function() end)", "collectgarbage('stop')", "getmetatable('').__index.upper = nil", "setmetatable({}, {__gc = function() end})",
     ])
     func dangerousLibrariesAreOutOfReach(_ attempt: String) throws {
         let (_, result) = try formula("\(attempt)\nreturn 'reached'")
@@ -116,6 +117,18 @@ import LuaHost
             return
         }
         #expect(message.hasPrefix("hostile.lua:"), "\(message)")
+    }
+
+    @Test func aLongLogMessageIsClippedWithANote() throws {
+        let logged = LogRecorder()
+        let fixture = try PluginFixture(["chatty.lua": "tracker.log('warning', 'start ' .. string.rep('x', 8 * 1024 * 1024) .. ' end')"])
+        var host = fixture.host
+        host.logger = Logger(label: "plugins-test") { _ in RecordingLogHandler(recorder: logged) }
+        _ = try PluginSet(files: try PluginFolder(path: fixture.folder.path, environment: [:]).read(), options: PluginOptions(), host: host)
+        let message = try #require(logged.messages(at: .warning).first)
+        #expect(message.utf8.count < 4200, "\(message.utf8.count) bytes logged")
+        #expect(message.hasPrefix("start xxx") && message.hasSuffix("xxx end"))
+        #expect(message.contains("[... \(8 * 1024 * 1024 + 10 - 4096) bytes cut ...]"))
     }
 
     @Test func bytecodeIsRefused() throws {
@@ -293,3 +306,4 @@ import LuaHost
         #expect(plugins.projectName(user: "a", localHipPath: "b", limits: LuaCallLimits()) == .success("fallbackgiven"))
     }
 }
+

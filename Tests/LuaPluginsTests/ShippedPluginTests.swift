@@ -812,7 +812,7 @@ final class LogRecorder: Sendable {
     }
 }
 
-private struct RecordingLogHandler: LogHandler {
+struct RecordingLogHandler: LogHandler {
     let recorder: LogRecorder
     var logLevel: Logger.Level = .trace
     var metadata: Logger.Metadata = [:]
