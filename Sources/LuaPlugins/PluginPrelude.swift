@@ -142,7 +142,7 @@ local function sandbox(name, settings)
     plugin.estimator_wants_frames = options ~= nil and options.frames == true
   end
   function tracker.log(level, message) return host(HOST.log, name, level, message) end
-  function tracker.http_post(url, body, headers) return host(HOST.http_post, name, url, body, headers) end
+  function tracker.http_post(url, body, headers, options) return host(HOST.http_post, name, url, body, headers, options) end
   function tracker.exec(argv, input) return host(HOST.exec, name, argv, input) end
   function tracker.env(variable) return host(HOST.environment, name, variable) end
   function tracker.now() return host(HOST.now, name) end

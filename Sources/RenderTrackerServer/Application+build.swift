@@ -107,7 +107,11 @@ public func buildApplication(
         router: router,
         server: .http1(configuration: .init(idleTimeout: configuration.idleTimeoutSeconds.map { .seconds(Int64($0)) })),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "rendertracker"),
-        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        onServerRunning: { [plugins = core.plugins] channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            plugins?.daemonIsListening(port: port)
+            await onServerRunning(port)
+        },
         logger: logger
     )
     if let plugins = core.plugins {

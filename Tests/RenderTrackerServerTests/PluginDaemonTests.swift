@@ -94,6 +94,32 @@ import LuaHost
         }
     }
 
+    @Test("a webhook follows a redirect only when the plugin asks, and never reaches the daemon itself")
+    func webhookDestinations() async throws {
+        try await WebhookReceiver.with { receiver in
+            let plugins = try folder(["notify.lua": """
+                tracker.on("project_started", function(e)
+                  local base = "http://127.0.0.1:\(receiver.port)"
+                  tracker.http_post("http://127.0.0.1:" .. e.job_id .. "/admin/plugins/reload", "")
+                  tracker.http_post("http://169.254.169.254/latest/meta-data", "")
+                  tracker.http_post(base .. "/redirect/not-followed", "a")
+                  tracker.http_post(base .. "/redirect/followed", "b", nil, {follow_redirects = true})
+                  tracker.http_post(base .. "/direct", "c")
+                end)
+                """])
+            try await RunningServer.with(configuration: configuration(plugins)) { server in
+                // The job id carries the daemon's port into the hook.
+                _ = try await server.result("startedRenderProject", .string("shot"), .array([.int(1)]), .bool(false), .string("\(server.port)"))
+                let deliveries = try await receiver.waitFor(2)
+                #expect(Set(deliveries.map(\.path)) == ["/followed", "/direct"], "\(deliveries.map(\.path))")
+                try await Task.sleep(for: .milliseconds(500))
+                #expect(receiver.deliveries.count == 2, "the redirect the plugin did not ask to follow was not followed")
+                let status = try await server.get("/admin/plugins")
+                #expect(status.body.contains(#""reloads":1"#), "the hook's post to the daemon's own admin route was refused: \(status.body)")
+            }
+        }
+    }
+
     @Test func execRunsAProgramWithItsInput() async throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("rendertracker-exec-\(UUID().uuidString)").path
         let plugins = try folder(["exec.lua": """
