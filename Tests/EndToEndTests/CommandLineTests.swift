@@ -108,6 +108,38 @@ struct CommandLineTests {
         #expect(outcome.output.contains(#"message=mantra died\u{2028}\u{1B}[2J\n2026"#), "\(outcome.output)")
     }
 
+    @Test("a program a plugin started ends with the daemon, on SIGTERM and on SIGKILL", arguments: [SIGTERM, SIGKILL])
+    func pluginProgramsEndWithTheDaemon(_ signal: Int32) async throws {
+        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("rendertracker-exec-pid-\(UUID().uuidString)").path
+        let folder = try pluginFolder(["spawn.lua": """
+            tracker.on("project_started", function(e) tracker.exec({"/bin/sh", "-c", 'echo $$ > "$0"; exec sleep 300', "\(pidFile)"}) end)
+            """])
+        let daemon = try ChildProcess.start([Self.executable, "serve", "--host", "127.0.0.1", "--port", "0", "--plugins", folder])
+        defer { if daemon.process.isRunning { daemon.process.terminate() } }  // when a #require below fails
+        let listening = try #require(await daemon.line(containing: "listening address="))
+        let port = try #require(listening.split(separator: ":").last.map(String.init))
+        _ = try await TrackerClient(url: "http://127.0.0.1:\(port)/rpc").call("startedRenderProject", [.string("p"), .array([.int(1)]), .bool(false), .string("1")])
+        var pid: Int32?
+        for _ in 0..<100 where pid == nil {
+            try await Task.sleep(for: .milliseconds(50))
+            pid = (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+        let program = try #require(pid, "the plugin's program never started")
+        /// Running, and not a zombie waiting for a parent that is gone.
+        func running() -> Bool {
+            guard let stat = try? String(contentsOfFile: "/proc/\(program)/stat", encoding: .utf8) else { return false }
+            return stat.split(separator: ")").last?.split(separator: " ").first != "Z"
+        }
+        #expect(running())
+        kill(daemon.process.processIdentifier, signal)
+        _ = await daemon.finish()
+        for _ in 0..<40 where running() {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(!running(), "the program outlived the daemon by 2 s")
+        if running() { kill(program, SIGKILL) }
+    }
+
     /// A plugin folder holding `plugins`, for the commands below.
     private func pluginFolder(_ plugins: [String: String]) throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rendertracker-cli-plugins-\(UUID().uuidString)")
