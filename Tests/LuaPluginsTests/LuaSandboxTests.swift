@@ -279,6 +279,24 @@ import LuaHost
         #expect(fixture.engine.statistics.failures == ["eta.lua": 1])
     }
 
+    @Test("an estimator answering a table shared 29 levels deep is refused at load naming the file, and falls back at run time")
+    func aSharedTableEstimateIsRefused() throws {
+        let shared = "local t = 1.5 for i = 1, 29 do t = {t, t} end"
+        let atLoad = try PluginFixture(["eta.lua": "\(shared)\ntracker.set_estimator(function(p) return t end)"])
+        let files = try atLoad.engine.folder.read()
+        do {
+            _ = try atLoad.engine.load(files)
+            Issue.record("the estimator must fail its smoke test")
+        } catch {
+            #expect(error.description.hasPrefix("eta.lua: smoke test of the estimator failed: more than 100000 values to pass to the host"), "\(error)")
+        }
+        let atRunTime = try PluginFixture(["eta.lua": "\(shared)\ntracker.set_estimator(function(p) if p.frame_count > 100 then return t end return 60 end)"])
+        _ = try atRunTime.engine.reload().get()
+        var larger = LuaEncoder()
+        larger.value(.record(["frame_count": .integer(1000)]))
+        #expect(atRunTime.engine.secondsLeft(snapshot: larger, builtIn: 150) == 150)
+    }
+
     @Test func formulaNamesFollowTheProjectNameRules() throws {
         let (_, quoted) = try formula(#"return 'shot "A"'"#)
         #expect(quoted == .success("shot 'A'"))
