@@ -1,4 +1,5 @@
 #include "CLuaShim.h"
+#include "LuaShimInternal.h"
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -104,22 +105,29 @@ static void stop(lua_State *state, rt_call_status reason) {
         lua->stop_reason = reason;
         lua_Debug where;
         lua->stop_location[0] = 0;
-        if (lua_getstack(state, 0, &where) && lua_getinfo(state, "Sl", &where) && where.currentline > 0) {
-            snprintf(lua->stop_location, sizeof lua->stop_location, "%s:%d", where.short_src, where.currentline);
+        // The running function, or for a C function (a pattern match) the Lua line that called it.
+        for (int level = 0; level < 2 && lua->stop_location[0] == 0; level++) {
+            if (lua_getstack(state, level, &where) && lua_getinfo(state, "Sl", &where) && where.currentline > 0) {
+                snprintf(lua->stop_location, sizeof lua->stop_location, "%s:%d", where.short_src, where.currentline);
+            }
         }
     }
     lua_pushlightuserdata(state, &stop_sentinel);
     lua_error(state);
 }
 
-static void budget_hook(lua_State *state, lua_Debug *debug) {
-    (void)debug;
+void rt_charge(lua_State *state, unsigned instructions) {
     rt_lua *lua = owner(state);
     // Once stopped, every later tick raises again, so a plugin's own loop cannot outlive its call.
     if (lua->stop_reason != RT_CALL_OK) stop(state, lua->stop_reason);
-    if (lua->instructions_left <= HOOK_INTERVAL) stop(state, RT_CALL_INSTRUCTION_LIMIT);
-    lua->instructions_left -= HOOK_INTERVAL;
+    if (lua->instructions_left <= instructions) stop(state, RT_CALL_INSTRUCTION_LIMIT);
+    lua->instructions_left -= instructions;
     if (lua->deadline_ns != 0 && rt_monotonic_ns() > lua->deadline_ns) stop(state, RT_CALL_TIME_LIMIT);
+}
+
+static void budget_hook(lua_State *state, lua_Debug *debug) {
+    (void)debug;
+    rt_charge(state, HOOK_INTERVAL);
 }
 
 // --- values across the boundary ------------------------------------------------------------
@@ -142,16 +150,14 @@ static void append_or_raise(lua_State *state, rt_buffer *buffer, const void *byt
 }
 
 // One value more in this transfer: refused past MAX_TRANSFER_VALUES, and charged to the call's
-// instruction budget.
+// instruction budget (and deadline).
 static void count_value(lua_State *state, transfer *used) {
     if (used->values_left == 0) {
         luaL_error(state, "more than %d values to pass to the host (a table counts each time it appears: one shared by both "
             "halves of its parent doubles at every level)", MAX_TRANSFER_VALUES);
     }
     used->values_left -= 1;
-    rt_lua *lua = owner(state);
-    if (lua->instructions_left <= 1) stop(state, RT_CALL_INSTRUCTION_LIMIT);
-    lua->instructions_left -= 1;
+    rt_charge(state, 1);
 }
 
 static void append_tag(lua_State *state, rt_buffer *buffer, uint8_t tag) { append_or_raise(state, buffer, &tag, 1); }
@@ -425,6 +431,7 @@ static int open_libraries(lua_State *state) {
     lua_pushnil(state);
     lua_setfield(state, -2, "dump");
     lua_pop(state, 1);
+    rt_open_patterns(state);
     lua_pushcfunction(state, call_host);
     lua_setglobal(state, "host");
     lua_pushcfunction(state, is_stopped);

@@ -140,6 +140,51 @@ struct CommandLineTests {
         if running() { kill(program, SIGKILL) }
     }
 
+    /// Seven nested quantifiers on 100 characters: Lua's own matcher ran it for minutes in one C
+    /// call, where the instruction hook never runs.
+    private static let runawayPattern = "string.rep('a', 100):find('a*a*a*a*a*a*a*b')"
+
+    @Test("plugins check refuses a plugin whose loading runs a runaway pattern, within its limits, naming it", .timeLimit(.minutes(1)))
+    func pluginsCheckRefusesARunawayPattern() async throws {
+        let folder = try pluginFolder(["runaway.lua": "local ok = true\n\(Self.runawayPattern)"])
+        let started = ContinuousClock.now
+        let outcome = try await rendertracker("plugins", "check", folder)
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(outcome.status == 1)
+        #expect(outcome.errors.contains("runaway.lua: stopped at runaway.lua:2: ran more than 10000000 Lua instructions in one call"), "\(outcome.errors)")
+    }
+
+    /// A naming call answers while its RPC waits, and a reload (SIGHUP) runs in the plugin
+    /// service: each held up the graceful shutdown for as long as Lua's own matcher ran.
+    @Test("serve stops on SIGTERM after a runaway pattern in a naming call or in a reloaded plugin", .timeLimit(.minutes(1)), arguments: ["formula", "reload"])
+    func sigtermAfterARunawayPattern(_ place: String) async throws {
+        // Runaway only for this hip file: the smoke test at load passes.
+        let formula = "tracker.set_name_formula(function(user, hip) if hip:find('runaway') then \(Self.runawayPattern) end return user end)"
+        let folder = try pluginFolder(place == "formula" ? ["naming.lua": formula] : [:])
+        let daemon = try ChildProcess.start([Self.executable, "serve", "--host", "127.0.0.1", "--port", "0", "--plugins", folder])
+        defer { if daemon.process.isRunning { daemon.process.terminate() } }  // when a #require below fails
+        let listening = try #require(await daemon.line(containing: "listening address="))
+        let port = try #require(listening.split(separator: ":").last.map(String.init))
+        if place == "formula" {
+            let call = Task { try? await TrackerClient(url: "http://127.0.0.1:\(port)/rpc").call("applyProjectNameFormula", [.string("ana"), .string("/runaway.hip")]) }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(await call.value == .string("ana/runaway"), "the built-in name, once the formula was stopped")
+        } else {
+            try "local ok = true\n\(Self.runawayPattern)".write(toFile: folder + "/runaway.lua", atomically: true, encoding: .utf8)
+            kill(daemon.process.processIdentifier, SIGHUP)
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        let stopping = ContinuousClock.now
+        daemon.process.terminate()  // SIGTERM
+        let outcome = await daemon.finish()
+        #expect(outcome.status == 0, "\(outcome.output)")
+        #expect(ContinuousClock.now - stopping < .seconds(5))
+        if place == "reload" {
+            #expect(outcome.output.contains("plugins not reloaded; the plugins already running stay"), "\(outcome.output)")
+            #expect(outcome.output.contains("runaway.lua: stopped at runaway.lua:2"), "\(outcome.output)")
+        }
+    }
+
     /// A plugin folder holding `plugins`, for the commands below.
     private func pluginFolder(_ plugins: [String: String]) throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rendertracker-cli-plugins-\(UUID().uuidString)")

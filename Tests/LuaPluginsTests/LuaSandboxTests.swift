@@ -244,11 +244,25 @@ import LuaHost
         #expect((try? refused.get()) == nil)
     }
 
-    @Test func aCallThatOverrunsInsideALibraryFunctionStillFailsItsTimeLimit() throws {
-        // `.-y` on 10,000 x's with no y: a quadratic search inside string.find, where the
-        // instruction hook never runs.
-        let (_, result) = try formula("string.rep('x', 10000):find('.-y')\nreturn 'late'", limits: LuaCallLimits(instructions: .max, seconds: 0.005))
-        #expect(result == .failure(.timeLimit(seconds: 0.005, location: "inside a library function")))
+    @Test func aRunawayPatternStopsAtTheCallsLimitsNamingTheLine() throws {
+        // Seven nested quantifiers on 100 characters: about 10^10 steps inside one string.find,
+        // which Lua's own matcher ran to the end (over a minute) with the hook never called.
+        let runaway = "string.rep('a', 100):find('a*a*a*a*a*a*a*b')\nreturn 'late'"
+        let started = ContinuousClock.now
+        let (_, byTime) = try formula(runaway, limits: LuaCallLimits(instructions: .max, seconds: 0.05))
+        #expect(byTime == .failure(.timeLimit(seconds: 0.05, location: "hostile.lua:2")))
+        #expect(ContinuousClock.now - started < .seconds(1), "stopped at the deadline, not when the match gave up")
+        let (_, byBudget) = try formula(runaway, limits: LuaCallLimits(instructions: 1_000_000, seconds: 60))
+        #expect(byBudget == .failure(.instructionLimit(instructions: 1_000_000, location: "hostile.lua:2")))
+        // Every function of the kind, and a plain find of a long needle, counts its steps.
+        for call in [
+            "string.rep('a', 100):match('a*a*a*a*a*a*a*b')", "string.rep('a', 100):gsub('a*a*a*a*a*a*a*b', '')",
+            "for m in string.rep('a', 100):gmatch('a*a*a*a*a*a*a*b') do end",
+            "string.rep('a', 1 << 20):find(string.rep('a', 1 << 19) .. 'b', 1, true)",
+        ] {
+            let (_, result) = try formula("\(call)\nreturn 'late'", limits: LuaCallLimits(instructions: 1_000_000, seconds: 60))
+            #expect(result == .failure(.instructionLimit(instructions: 1_000_000, location: "hostile.lua:2")), "\(call)")
+        }
     }
 
     @Test("an estimate that is not a time left (past a year, infinite, not a number) is refused at load, naming it", arguments: [
