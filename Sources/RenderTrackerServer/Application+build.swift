@@ -101,7 +101,7 @@ public func buildApplication(
     }
     MonitorPage.addRoutes(to: router)
     let events = EventStream(core: core, logger: logger)
-    router.get("/events") { request, _ in try events.respond(to: request) }
+    router.get("/events") { request, context in try events.respond(to: request, context: context) }
     router.addMonitoringRoutes(metrics: metrics, tracker: core.tracker)
     var app = Application(
         router: router,

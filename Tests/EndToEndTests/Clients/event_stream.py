@@ -21,8 +21,9 @@ tracker = xmlrpc.client.ServerProxy(URL + "/RPC2", allow_none=True)
 class Stream:
     """One open event stream: sends the request, then reads chunked SSE messages."""
 
-    def __init__(self, query="", headers=None, timeout=5.0):
-        self.socket = socket.create_connection((HOST, PORT), timeout=timeout)
+    def __init__(self, query="", headers=None, timeout=5.0, source="127.0.0.1"):
+        """source: the client's address, any of 127.0.0.0/8 (the daemon counts streams per address)."""
+        self.socket = socket.create_connection((HOST, PORT), timeout=timeout, source_address=(source, 0))
         lines = ["GET /events%s HTTP/1.1" % query, "Host: %s:%d" % (HOST, PORT), "Accept: text/event-stream"]
         lines += ["%s: %s" % item for item in (headers or {}).items()]
         self.socket.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
@@ -233,29 +234,43 @@ def name_with_space():
     stream.close()
 
 
+def refusal(stream):
+    return stream.socket.recv(65536).decode(errors="replace") if not stream.buffer else stream.buffer.decode()
+
+
 def stream_limit():
-    streams = [Stream() for _ in range(64)]
-    for stream in streams:
+    # Eight streams from one address; a ninth from it is refused, and other addresses are served.
+    mine = [Stream() for _ in range(8)]
+    for stream in mine:
         stream.message()
-    check(all(stream.status == 200 for stream in streams), "64 streams are served", [s.status for s in streams])
-    extra = Stream()
-    check(extra.status == 503 and extra.headers.get("retry-after") == "5", "a 65th is refused with 503 and Retry-After",
-          (extra.status, extra.headers))
+    ninth = Stream()
+    body = refusal(ninth)
+    check(ninth.status == 429 and ninth.headers.get("retry-after") == "5" and "from this address (8)" in body,
+          "a ninth stream from one address is refused with 429", (ninth.status, ninth.headers, body))
+    ninth.close()
+    others = [Stream(source="127.0.0.%d" % address) for address in range(2, 9) for _ in range(8)]
+    for stream in others:
+        stream.message()
+    check(all(stream.status == 200 for stream in mine + others), "64 streams from eight addresses are served",
+          [stream.status for stream in others])
+    extra = Stream(source="127.0.0.9")
+    body = refusal(extra)
+    check(extra.status == 503 and extra.headers.get("retry-after") == "5" and "too many open event streams (64)" in body,
+          "a 65th, from a ninth address, is refused with 503 and Retry-After", (extra.status, extra.headers, body))
     extra.close()
-    streams.pop().close()
-    # The server learns that a client went away when a write to it fails: the first write after
-    # the client closed still reaches the socket, the next fails. Changes cause writes (as does
-    # the heartbeat, every 15 s).
-    deadline = time.monotonic() + 5
+    # A stream whose client closes its connection gives its slot back at once, with nothing
+    # written to it (before, only a failed write noticed: up to two 15 s heartbeats).
+    mine.pop().close()
+    closed = time.monotonic()
     while True:
-        start("sse/limit", [1])
         again = Stream()
-        if again.status == 200 or time.monotonic() > deadline:
+        if again.status == 200 or time.monotonic() - closed > 2:
             break
         again.close()
-        time.sleep(0.3)
-    check(again.status == 200, "a closed stream's slot is given back", again.status)
-    for stream in streams + [again]:
+        time.sleep(0.05)
+    took = time.monotonic() - closed
+    check(again.status == 200 and took < 1, "a closed stream's slot is given back within a second (%.2f s)" % took, again.status)
+    for stream in mine + others + [again]:
         stream.close()
 
 
