@@ -36,19 +36,17 @@ typedef struct matcher {
         const char *start;
         ptrdiff_t length;  // or CAPTURE_UNCLOSED, CAPTURE_POSITION
     } captures[MAX_CAPTURES];
-    unsigned steps;  // not yet charged
+    uint64_t steps;  // not yet charged
 } matcher;
 
-static void charge(matcher *m, size_t steps) {
-    while (steps > 0) {
-        size_t room = HOOK_STEPS - m->steps;
-        size_t taken = steps < room ? steps : room;
-        m->steps += (unsigned)taken;
-        steps -= taken;
-        if (m->steps == HOOK_STEPS) {
-            m->steps = 0;
-            rt_charge(m->state, HOOK_STEPS);
-        }
+// Counts steps, and charges them to the call once there are HOOK_STEPS or more: one addition and
+// one comparison per step on the way.
+static inline void charge(matcher *m, uint64_t steps) {
+    m->steps += steps;
+    if (m->steps >= HOOK_STEPS) {
+        uint64_t due = m->steps;
+        m->steps = 0;
+        rt_charge(m->state, due, 1);
     }
 }
 
@@ -65,9 +63,10 @@ static void reset_matcher(matcher *m) {
     m->capture_count = 0;
 }
 
-// The steps left over at the end of a call are charged too: many short matches add up.
+// The steps left over at the end of a call are charged too (many short matches add up), without
+// reading the clock.
 static void finish_matcher(matcher *m) {
-    if (m->steps > 0) rt_charge(m->state, m->steps);
+    if (m->steps > 0) rt_charge(m->state, m->steps, 0);
     m->steps = 0;
 }
 
@@ -345,10 +344,14 @@ static size_t start_offset(lua_Integer position, size_t length) {
     return length + (size_t)position;
 }
 
+// Lua strings end with a zero byte after their length, and may hold zeros: each zero-terminated
+// piece is searched in turn.
 static int has_specials(const char *pattern, size_t length) {
-    for (size_t index = 0; index < length; index++) {
-        if (pattern[index] != 0 && strchr(SPECIALS, pattern[index]) != NULL) return 1;
-    }
+    const char *piece = pattern;
+    do {
+        if (strpbrk(piece, SPECIALS) != NULL) return 1;
+        piece += strlen(piece) + 1;
+    } while (piece <= pattern + length);
     return 0;
 }
 

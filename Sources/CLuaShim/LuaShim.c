@@ -116,18 +116,18 @@ static void stop(lua_State *state, rt_call_status reason) {
     lua_error(state);
 }
 
-void rt_charge(lua_State *state, unsigned instructions) {
+void rt_charge(lua_State *state, uint64_t instructions, int check_deadline) {
     rt_lua *lua = owner(state);
     // Once stopped, every later tick raises again, so a plugin's own loop cannot outlive its call.
     if (lua->stop_reason != RT_CALL_OK) stop(state, lua->stop_reason);
     if (lua->instructions_left <= instructions) stop(state, RT_CALL_INSTRUCTION_LIMIT);
     lua->instructions_left -= instructions;
-    if (lua->deadline_ns != 0 && rt_monotonic_ns() > lua->deadline_ns) stop(state, RT_CALL_TIME_LIMIT);
+    if (check_deadline && lua->deadline_ns != 0 && rt_monotonic_ns() > lua->deadline_ns) stop(state, RT_CALL_TIME_LIMIT);
 }
 
 static void budget_hook(lua_State *state, lua_Debug *debug) {
     (void)debug;
-    rt_charge(state, HOOK_INTERVAL);
+    rt_charge(state, HOOK_INTERVAL, 1);
 }
 
 // --- values across the boundary ------------------------------------------------------------
@@ -150,14 +150,14 @@ static void append_or_raise(lua_State *state, rt_buffer *buffer, const void *byt
 }
 
 // One value more in this transfer: refused past MAX_TRANSFER_VALUES, and charged to the call's
-// instruction budget (and deadline).
+// instruction budget (and every 1024 values, its deadline).
 static void count_value(lua_State *state, transfer *used) {
     if (used->values_left == 0) {
         luaL_error(state, "more than %d values to pass to the host (a table counts each time it appears: one shared by both "
             "halves of its parent doubles at every level)", MAX_TRANSFER_VALUES);
     }
     used->values_left -= 1;
-    rt_charge(state, 1);
+    rt_charge(state, 1, (used->values_left & 1023) == 0);
 }
 
 static void append_tag(lua_State *state, rt_buffer *buffer, uint8_t tag) { append_or_raise(state, buffer, &tag, 1); }
