@@ -65,13 +65,7 @@ enum IPAddress {
         var list: UnsafeMutablePointer<addrinfo>?
         guard getaddrinfo(host, nil, &hints, &list) == 0 else { return [] }
         defer { freeaddrinfo(list) }
-        var addresses: [[UInt8]] = []
-        var entry = list
-        while let info = entry?.pointee {
-            if let address = info.ai_addr.flatMap(bytes(of:)) { addresses.append(address) }
-            entry = info.ai_next
-        }
-        return addresses
+        return addresses(from: list, address: \.ai_addr, next: \.ai_next)
     }
 
     /// Every address of this machine's interfaces.
@@ -79,11 +73,18 @@ enum IPAddress {
         var list: UnsafeMutablePointer<ifaddrs>?
         guard getifaddrs(&list) == 0 else { return [] }
         defer { freeifaddrs(list) }
+        return addresses(from: list, address: \.ifa_addr, next: \.ifa_next)
+    }
+
+    /// The IP addresses in a C linked list (`addrinfo`, `ifaddrs`), in order.
+    private static func addresses<Node>(
+        from first: UnsafeMutablePointer<Node>?, address: (Node) -> UnsafeMutablePointer<sockaddr>?, next: (Node) -> UnsafeMutablePointer<Node>?
+    ) -> [[UInt8]] {
         var addresses: [[UInt8]] = []
-        var entry = list
-        while let interface = entry?.pointee {
-            if let address = interface.ifa_addr.flatMap(bytes(of:)) { addresses.append(address) }
-            entry = interface.ifa_next
+        var entry = first
+        while let node = entry?.pointee {
+            if let address = address(node).flatMap(bytes(of:)) { addresses.append(address) }
+            entry = next(node)
         }
         return addresses
     }
