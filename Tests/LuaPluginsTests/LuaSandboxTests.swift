@@ -251,7 +251,7 @@ import LuaHost
         let started = ContinuousClock.now
         let (_, byTime) = try formula(runaway, limits: LuaCallLimits(instructions: .max, seconds: 0.05))
         #expect(byTime == .failure(.timeLimit(seconds: 0.05, location: "hostile.lua:2")))
-        #expect(ContinuousClock.now - started < .seconds(1), "stopped at the deadline, not when the match gave up")
+        #expect(ContinuousClock.now - started < .seconds(10), "stopped at the deadline, not when the match gave up (minutes)")
         let (_, byBudget) = try formula(runaway, limits: LuaCallLimits(instructions: 1_000_000, seconds: 60))
         #expect(byBudget == .failure(.instructionLimit(instructions: 1_000_000, location: "hostile.lua:2")))
         // Every function of the kind, and a plain find of a long needle, counts its steps.

@@ -136,7 +136,7 @@ import LuaHost
             try await RunningServer.with(configuration: RenderTrackerConfiguration(pluginFolder: plugins.path, pluginOptions: options)) { server in
                 let asked = ContinuousClock.now
                 #expect(try await server.result("applyProjectNameFormula", .string("ana"), .string("/jobs/runaway.hip")) == .string("ana/runaway"))
-                #expect(ContinuousClock.now - asked < .seconds(1))
+                #expect(ContinuousClock.now - asked < .seconds(10), "stopped at its 50 ms limit, not after the match (minutes)")
                 _ = try await server.result("startedRenderProject", .string("p"), .array((1...8).map(RPCValue.int)), .bool(false), .string("5"))
                 for frame in 1...8 {
                     _ = try await server.result("startedFrameRender", .string("p"), .int(frame), .string("5"), .string("/r.exr"))
