@@ -1,4 +1,5 @@
 #include "CLuaShim.h"
+#include "LuaShimInternal.h"
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -13,8 +14,17 @@ enum { VALUE_NIL, VALUE_FALSE, VALUE_TRUE, VALUE_INTEGER, VALUE_DOUBLE, VALUE_ST
 // Instructions between two looks at the budget and the clock: rare enough to cost nothing
 // measurable, often enough that a runaway loop stops within microseconds of its limit.
 #define HOOK_INTERVAL 1000
-// Tables nested deeper than this (or cyclic ones) cross as an opaque value.
+// Tables nested deeper than this (or containing themselves) cross as an opaque value.
 #define MAX_DEPTH 32
+// Values one transfer to the host may hold (a call's results, or a host function's arguments),
+// counting a table each time it appears: the host copies every occurrence, so a table whose two
+// halves are the same sub-table, 29 levels deep, is 2^30 values to copy though Lua holds 29
+// tables (it took the daemon out of memory in 4.9 s). Each value also costs one instruction of
+// the call's budget, and the encoded bytes count against the memory cap. Measured with
+// `plugins check` on such tables of 2^15 to 2^21 values: about 150 bytes and 1.4 us per value in
+// the host, so 100,000 values cost at most 15 MB and 0.14 s; a scenario's 10,000-frame render
+// passes about 20,000.
+#define MAX_TRANSFER_VALUES 100000
 
 struct rt_lua {
     lua_State *state;
@@ -95,42 +105,74 @@ static void stop(lua_State *state, rt_call_status reason) {
         lua->stop_reason = reason;
         lua_Debug where;
         lua->stop_location[0] = 0;
-        if (lua_getstack(state, 0, &where) && lua_getinfo(state, "Sl", &where) && where.currentline > 0) {
-            snprintf(lua->stop_location, sizeof lua->stop_location, "%s:%d", where.short_src, where.currentline);
+        // The running function, or for a C function (a pattern match) the Lua line that called it.
+        for (int level = 0; level < 2 && lua->stop_location[0] == 0; level++) {
+            if (lua_getstack(state, level, &where) && lua_getinfo(state, "Sl", &where) && where.currentline > 0) {
+                snprintf(lua->stop_location, sizeof lua->stop_location, "%s:%d", where.short_src, where.currentline);
+            }
         }
     }
     lua_pushlightuserdata(state, &stop_sentinel);
     lua_error(state);
 }
 
-static void budget_hook(lua_State *state, lua_Debug *debug) {
-    (void)debug;
+void rt_charge(lua_State *state, uint64_t instructions, int check_deadline) {
     rt_lua *lua = owner(state);
     // Once stopped, every later tick raises again, so a plugin's own loop cannot outlive its call.
     if (lua->stop_reason != RT_CALL_OK) stop(state, lua->stop_reason);
-    if (lua->instructions_left <= HOOK_INTERVAL) stop(state, RT_CALL_INSTRUCTION_LIMIT);
-    lua->instructions_left -= HOOK_INTERVAL;
-    if (lua->deadline_ns != 0 && rt_monotonic_ns() > lua->deadline_ns) stop(state, RT_CALL_TIME_LIMIT);
+    if (lua->instructions_left <= instructions) stop(state, RT_CALL_INSTRUCTION_LIMIT);
+    lua->instructions_left -= instructions;
+    if (check_deadline && lua->deadline_ns != 0 && rt_monotonic_ns() > lua->deadline_ns) stop(state, RT_CALL_TIME_LIMIT);
+}
+
+static void budget_hook(lua_State *state, lua_Debug *debug) {
+    (void)debug;
+    rt_charge(state, HOOK_INTERVAL, 1);
 }
 
 // --- values across the boundary ------------------------------------------------------------
 
+// What one transfer has used: values left, and the tables being encoded (outermost first), so a
+// table met again inside itself is a cycle, not 32 levels of copies.
+typedef struct transfer {
+    size_t values_left;
+    int depth;
+    const void *path[MAX_DEPTH];
+} transfer;
+
+// The bytes of a transfer count against the state's memory cap, as if the plugin held them.
 static void append_or_raise(lua_State *state, rt_buffer *buffer, const void *bytes, size_t length) {
+    rt_lua *lua = owner(state);
+    if (lua->memory_in_use + buffer->length + length > lua->memory_limit) {
+        luaL_error(state, "values passed to the host would take more than the plugin's memory cap (%I bytes)", (lua_Integer)lua->memory_limit);
+    }
     if (!rt_buffer_append(buffer, bytes, length)) luaL_error(state, "out of memory while passing values to the host");
+}
+
+// One value more in this transfer: refused past MAX_TRANSFER_VALUES, and charged to the call's
+// instruction budget (and every 1024 values, its deadline).
+static void count_value(lua_State *state, transfer *used) {
+    if (used->values_left == 0) {
+        luaL_error(state, "more than %d values to pass to the host (a table counts each time it appears: one shared by both "
+            "halves of its parent doubles at every level)", MAX_TRANSFER_VALUES);
+    }
+    used->values_left -= 1;
+    rt_charge(state, 1, (used->values_left & 1023) == 0);
 }
 
 static void append_tag(lua_State *state, rt_buffer *buffer, uint8_t tag) { append_or_raise(state, buffer, &tag, 1); }
 
 static void append_counted(lua_State *state, rt_buffer *buffer, uint8_t tag, const char *bytes, size_t length) {
-    if (length > UINT32_MAX) luaL_error(state, "a string of %zu bytes is too long to pass to the host", length);
+    if (length > UINT32_MAX) luaL_error(state, "a string of %I bytes is too long to pass to the host", (lua_Integer)length);
     uint32_t count = (uint32_t)length;
     append_tag(state, buffer, tag);
     append_or_raise(state, buffer, &count, sizeof count);
     append_or_raise(state, buffer, bytes, length);
 }
 
-static void encode_value(lua_State *state, int index, rt_buffer *buffer, int depth) {
+static void encode_value(lua_State *state, int index, rt_buffer *buffer, transfer *used) {
     index = lua_absindex(state, index);
+    count_value(state, used);
     switch (lua_type(state, index)) {
     case LUA_TNIL:
         append_tag(state, buffer, VALUE_NIL);
@@ -156,10 +198,18 @@ static void encode_value(lua_State *state, int index, rt_buffer *buffer, int dep
         return;
     }
     case LUA_TTABLE: {
-        if (depth >= MAX_DEPTH) {
+        if (used->depth >= MAX_DEPTH) {
             append_counted(state, buffer, VALUE_OPAQUE, "table nested too deep", strlen("table nested too deep"));
             return;
         }
+        const void *table = lua_topointer(state, index);
+        for (int level = 0; level < used->depth; level++) {
+            if (used->path[level] == table) {
+                append_counted(state, buffer, VALUE_OPAQUE, "table containing itself", strlen("table containing itself"));
+                return;
+            }
+        }
+        used->path[used->depth++] = table;
         luaL_checkstack(state, 3, "passing a table to the host");
         append_tag(state, buffer, VALUE_TABLE);
         size_t count_at = buffer->length;
@@ -167,12 +217,13 @@ static void encode_value(lua_State *state, int index, rt_buffer *buffer, int dep
         append_or_raise(state, buffer, &count, sizeof count);
         lua_pushnil(state);
         while (lua_next(state, index) != 0) {
-            encode_value(state, -2, buffer, depth + 1);
-            encode_value(state, -1, buffer, depth + 1);
+            encode_value(state, -2, buffer, used);
+            encode_value(state, -1, buffer, used);
             lua_pop(state, 1);
             count += 1;
         }
         memcpy(buffer->bytes + count_at, &count, sizeof count);
+        used->depth -= 1;
         return;
     }
     default: {
@@ -260,7 +311,8 @@ static int call_host(lua_State *state) {
     int32_t function_id = (int32_t)luaL_checkinteger(state, 1);
     lua->host_arguments.length = 0;
     int top = lua_gettop(state);
-    for (int index = 2; index <= top; index++) encode_value(state, index, &lua->host_arguments, 0);
+    transfer used = { MAX_TRANSFER_VALUES, 0, { NULL } };
+    for (int index = 2; index <= top; index++) encode_value(state, index, &lua->host_arguments, &used);
     lua->host_results.length = 0;
     int32_t count = lua->host_function(lua->context, function_id, lua->host_arguments.bytes, lua->host_arguments.length, &lua->host_results);
     int pushed = decode_all(state, lua->host_results.bytes, lua->host_results.length);
@@ -309,7 +361,8 @@ static int protected_call(lua_State *state) {
     int count = decode_all(state, request->arguments, request->length);
     lua_call(state, count, LUA_MULTRET);
     int results = lua_gettop(state);
-    for (int index = 1; index <= results; index++) encode_value(state, index, request->results, 0);
+    transfer used = { MAX_TRANSFER_VALUES, 0, { NULL } };
+    for (int index = 1; index <= results; index++) encode_value(state, index, request->results, &used);
     return 0;
 }
 
@@ -371,6 +424,14 @@ static int open_libraries(lua_State *state) {
         luaL_requiref(state, libraries[index].name, libraries[index].func, 1);
         lua_pop(state, 1);
     }
+    // string.dump turns a function into bytecode, which a state that loads text only has no use
+    // for. Removed from the library itself, it is also gone from every string's methods
+    // (`("").dump`): the string metatable's __index is this same table.
+    lua_getglobal(state, LUA_STRLIBNAME);
+    lua_pushnil(state);
+    lua_setfield(state, -2, "dump");
+    lua_pop(state, 1);
+    rt_open_patterns(state);
     lua_pushcfunction(state, call_host);
     lua_setglobal(state, "host");
     lua_pushcfunction(state, is_stopped);

@@ -200,6 +200,11 @@ public final class PluginEngine: ProjectNameFormula, Sendable {
         }
     }
 
+    /// The daemon is bound to `port`: the plugins' webhooks may not post to it.
+    public func daemonIsListening(port: Int) {
+        host.effects.daemonIsListening(port: port)
+    }
+
     // MARK: Hooks
 
     /// The events some enabled plugin hooks: the rest are not even built.

@@ -29,6 +29,11 @@ struct PluginHost: Sendable {
         )
     }
 
+    /// The longest `tracker.log` (or `print`) message written, in UTF-8 bytes: longer ones keep
+    /// their head and tail around a note of what was cut. A log line is for a person to read; a
+    /// plugin that logged a whole 8 MB response would bury every other line, and log storage.
+    static let maximumLogBytes = 4096
+
     func call(_ id: Int32, _ arguments: [LuaValue]) -> Result<[LuaValue], LuaHostError> {
         guard let function = PluginHostFunction(rawValue: id), let plugin = arguments.first?.stringValue else {
             return .failure(LuaHostError(message: "unknown host function \(id)"))
@@ -49,7 +54,7 @@ struct PluginHost: Sendable {
                 throw LuaHostError(message: "tracker.log: unknown level \"\(levelName)\" (use trace, debug, info, notice, warning, error or critical)")
             }
             let message = arguments.count > 1 ? try string(arguments, 1, "tracker.log", "message") : ""
-            logger.log(level: level, "\(message)", metadata: ["plugin": "\(plugin)"])
+            logger.log(level: level, "\(message.clipped(toBytes: Self.maximumLogBytes))", metadata: ["plugin": "\(plugin)"])
             return []
         case .httpPost:
             let url = try string(arguments, 0, "tracker.http_post", "url")
@@ -58,7 +63,17 @@ struct PluginHost: Sendable {
             }
             let body = arguments.count > 1 && arguments[1] != .null ? try string(arguments, 1, "tracker.http_post", "body") : ""
             let headers = try stringMap(arguments.count > 2 ? arguments[2] : .null, "tracker.http_post", "headers")
-            effects.send(.httpPost(plugin: plugin, url: url, body: body, headers: headers))
+            if let framing = headers.keys.first(where: { Self.headersPluginsCannotSet.contains($0.lowercased()) }) {
+                throw LuaHostError(message: "tracker.http_post: headers cannot set \(framing): the url and the body decide it")
+            }
+            let options = try stringKeyed(arguments.count > 3 ? arguments[3] : .null, "tracker.http_post", "options", known: ["follow_redirects"])
+            let follow: Bool
+            switch options["follow_redirects"] ?? .null {
+            case .null: follow = false
+            case .bool(let value): follow = value
+            case let other: throw LuaHostError(message: "tracker.http_post: options.follow_redirects must be true or false, got \(other.typeName)")
+            }
+            effects.send(.httpPost(plugin: plugin, url: url, body: body, headers: headers, followRedirects: follow))
             return [.bool(true)]
         case .exec:
             guard let argv = arguments.first?.arrayElements, let program = argv.first?.stringValue, !program.isEmpty else {
@@ -88,6 +103,27 @@ struct PluginHost: Sendable {
         case .integer(let integer): return String(integer)
         case .number(let number): return String(number)
         default: throw LuaHostError(message: "\(function): \(name) must be a string, got \(value.typeName)")
+        }
+    }
+
+    /// Headers that say where a request goes and how its body is framed: `Host` would send the
+    /// post to another site than the address checked by the destination rule.
+    static let headersPluginsCannotSet: Set<String> = ["host", "content-length", "transfer-encoding", "connection"]
+
+    /// A table with string keys from `known` (another key raises an error naming it), or nil.
+    private func stringKeyed(_ value: LuaValue, _ function: String, _ name: String, known: Set<String>) throws(LuaHostError) -> [String: LuaValue] {
+        switch value {
+        case .null: return [:]
+        case .table(let table):
+            var result: [String: LuaValue] = [:]
+            for (key, element) in table {
+                guard let key = key.stringValue, known.contains(key) else {
+                    throw LuaHostError(message: "\(function): unknown \(name) key \(key.stringValue ?? key.typeName) (known: \(known.sorted().joined(separator: ", ")))")
+                }
+                result[key] = element
+            }
+            return result
+        default: throw LuaHostError(message: "\(function): \(name) must be a table, got \(value.typeName)")
         }
     }
 

@@ -15,6 +15,8 @@ public struct PluginOptions: Sendable, Equatable {
     public var failuresBeforeDisabling: Int
     /// Estimators get every frame up to this many; larger projects send only the frames in flight.
     public var snapshotFrameLimit: Int
+    /// Networks `tracker.http_post` may not post to (the daemon itself is always refused).
+    public var refusedPostNetworks: [IPNetwork]
 
     public init(
         requestCallLimits: LuaCallLimits = LuaCallLimits(instructions: 1_000_000, seconds: 0.05),
@@ -23,8 +25,10 @@ public struct PluginOptions: Sendable, Equatable {
         hookQueueCapacity: Int = 10_000,
         stallSeconds: Double = 15 * 60,
         failuresBeforeDisabling: Int = 5,
-        snapshotFrameLimit: Int = 20_000
+        snapshotFrameLimit: Int = 20_000,
+        refusedPostNetworks: [IPNetwork] = IPNetwork.linkLocal
     ) {
+        self.refusedPostNetworks = refusedPostNetworks
         self.requestCallLimits = requestCallLimits
         self.hookCallLimits = hookCallLimits
         self.memoryLimitBytes = memoryLimitBytes

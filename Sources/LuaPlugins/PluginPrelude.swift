@@ -25,11 +25,9 @@ local EVENT_LIST = "project_started, frame_started, frame_done, frame_error, pro
 local plugins = {}
 local formula_owner, estimator_owner
 
-local function copy(library, leave_out)
+local function copy(library)
   local result = {}
-  for key, value in pairs(library) do
-    if not (leave_out and leave_out[key]) then result[key] = value end
-  end
+  for key, value in pairs(library) do result[key] = value end
   return result
 end
 
@@ -144,7 +142,7 @@ local function sandbox(name, settings)
     plugin.estimator_wants_frames = options ~= nil and options.frames == true
   end
   function tracker.log(level, message) return host(HOST.log, name, level, message) end
-  function tracker.http_post(url, body, headers) return host(HOST.http_post, name, url, body, headers) end
+  function tracker.http_post(url, body, headers, options) return host(HOST.http_post, name, url, body, headers, options) end
   function tracker.exec(argv, input) return host(HOST.exec, name, argv, input) end
   function tracker.env(variable) return host(HOST.environment, name, variable) end
   function tracker.now() return host(HOST.now, name) end
@@ -163,7 +161,7 @@ local function sandbox(name, settings)
     tonumber = tonumber, tostring = tostring, type = type, rawequal = rawequal, rawget = rawget,
     rawlen = rawlen, rawset = rawset, getmetatable = getmetatable, setmetatable = safe_setmetatable,
     pcall = pcall, xpcall = xpcall, collectgarbage = safe_collectgarbage,
-    string = copy(string, { dump = true }), table = copy(table), math = copy(math), utf8 = copy(utf8),
+    string = copy(string), table = copy(table), math = copy(math), utf8 = copy(utf8),
     coroutine = safe_coroutine, os = { time = os.time, date = os.date, clock = os.clock },
   }
   function env.print(...)

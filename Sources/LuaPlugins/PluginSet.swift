@@ -85,8 +85,9 @@ final class PluginSet {
             switch values.first ?? .null {
             case .null: return .success(nil)
             case let value:
-                guard let seconds = value.doubleValue, seconds.isFinite, seconds >= 0 else {
-                    return .failure(.error("the estimator must return seconds (a number, 0 or more) or nil, got \(describe(value))"))
+                guard let seconds = value.doubleValue, EstimateRange.contains(seconds) else {
+                    return .failure(.error(
+                        "the estimator must return seconds (a number from 0 to \(Int(EstimateRange.maximumSeconds)), a year) or nil, got \(describe(value))"))
                 }
                 return .success(seconds)
             }

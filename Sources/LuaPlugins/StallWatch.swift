@@ -4,7 +4,7 @@ public import RenderTracker
 /// reported so each stall fires once. A frame that moves and stalls again is a new stall.
 public struct StallWatch: Sendable {
     private struct Stall: Hashable {
-        var project: String
+        var project: ProjectKey
         var projectCreated: Int
         var frame: Int
         var since: Timestamp
@@ -35,7 +35,7 @@ public struct StallWatch: Sendable {
                 guard let since = frame.lastProgressAt ?? frame.renderStartedAt else { continue }
                 let quiet = now.seconds(since: since)
                 guard quiet >= stallSeconds else { continue }
-                let stall = Stall(project: name, projectCreated: project.createdEventID, frame: frame.number, since: since)
+                let stall = Stall(project: ProjectKey(name), projectCreated: project.createdEventID, frame: frame.number, since: since)
                 stalled.insert(stall)
                 if !reported.contains(stall) {
                     events.append(PluginEvent.frameStalled(project: name, frame: frame, stalledSeconds: quiet, now: now))

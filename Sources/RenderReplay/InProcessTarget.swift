@@ -58,7 +58,7 @@ public final class InProcessTarget: ReplayTarget {
         var counts: [String: Int] = [:]
         for notification in effects.notifications {
             switch notification {
-            case .httpPost(let plugin, _, _, _), .exec(let plugin, _, _): counts[plugin, default: 0] += 1
+            case .httpPost(let plugin, _, _, _, _), .exec(let plugin, _, _): counts[plugin, default: 0] += 1
             }
         }
         return counts

@@ -41,7 +41,7 @@ public enum Replay {
         var sawCall = false
         var first: Timestamp?
         var last: Timestamp?
-        var tracking: [String: Tracking] = [:]
+        var tracking: [ProjectKey: Tracking] = [:]
         var summary = ReplaySummary(target: "")
         let began = ContinuousClock.now
         while let item = try reader.next() {
@@ -87,20 +87,21 @@ public enum Replay {
     }
 
     /// Notes what a successful call means for its project's progress.
-    private static func follow<Target: ReplayTarget>(_ call: RecordedCall, in tracking: inout [String: Tracking], target: Target) async throws {
+    private static func follow<Target: ReplayTarget>(_ call: RecordedCall, in tracking: inout [ProjectKey: Tracking], target: Target) async throws {
         guard case .string(let project)? = call.params.first else { return }
+        let key = ProjectKey(project)
         switch call.method {
         case "startedRenderProject":
-            tracking[project] = Tracking()  // a new render of the project: its quarters start again
+            tracking[key] = Tracking()  // a new render of the project: its quarters start again
         case "removeProject":
-            tracking[project] = nil
+            tracking[key] = nil
         case "setFrameError":
-            tracking[project, default: Tracking()].frameErrors += 1
+            tracking[key, default: Tracking()].frameErrors += 1
         case "setFrameRenderFraction", "setFrameDownloadFraction":
             guard call.params.count == 3, let reported = call.params[2].number, let fraction = Fraction.normalized(reported), fraction >= 1
             else { return }
-            var state = tracking[project] ?? Tracking()
-            defer { tracking[project] = state }
+            var state = tracking[key] ?? Tracking()
+            defer { tracking[key] = state }
             guard state.quarters.count < 3, let (done, total) = try await target.progress(of: project), total > 0 else { return }
             while state.quarters.count < 3, done * 4 >= (state.quarters.count + 1) * total {
                 guard case .success(let answer) = try await target.read("getProjectSummary", [.string(project)]),
@@ -116,20 +117,21 @@ public enum Replay {
 
     /// Every project the target holds at the end, with its quarters and, once done, what the
     /// estimates turned out to be worth.
-    private static func endState<Target: ReplayTarget>(of target: Target, tracking: [String: Tracking]) async throws -> [ReplaySummary.Project] {
+    private static func endState<Target: ReplayTarget>(of target: Target, tracking: [ProjectKey: Tracking]) async throws -> [ReplaySummary.Project] {
         guard case .success(.array(let names)) = try await target.read("getAllProjects", []) else { return [] }
         var projects: [ReplaySummary.Project] = []
         for case .string(let name) in names {
             guard case .success(let answer) = try await target.read("getProjectSummary", [.string(name)]),
                 let status = try? ProjectReport(answer)
             else { continue }
-            var quarters = tracking[name]?.quarters ?? []
+            let followed = tracking[ProjectKey(name)]
+            var quarters = followed?.quarters ?? []
             if status.state == .done {
                 for index in quarters.indices {
                     quarters[index].actualSeconds = status.elapsedSeconds - quarters[index].elapsedSeconds
                 }
             }
-            projects.append(.init(status: status, quarters: quarters, frameErrorsReported: tracking[name]?.frameErrors ?? 0))
+            projects.append(.init(status: status, quarters: quarters, frameErrorsReported: followed?.frameErrors ?? 0))
         }
         return projects
     }

@@ -55,7 +55,7 @@ extension PluginNotification {
     /// A captured notification as scripts see it.
     var luaValue: LuaValue {
         switch self {
-        case let .httpPost(plugin, url, body, headers):
+        case let .httpPost(plugin, url, body, headers, _):
             var headerTable: [LuaValue: LuaValue] = [:]
             for (name, value) in headers { headerTable[.string(name)] = .string(value) }
             return .record([

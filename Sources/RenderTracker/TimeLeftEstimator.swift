@@ -12,6 +12,23 @@ public protocol TimeLeftEstimating: Sendable {
     func secondsLeft(for project: Project, at now: Timestamp) -> Double?
 }
 
+/// What an estimate may be. An answer outside it (not finite, negative, or more than
+/// `maximumSeconds`) is not an estimate but a fault: a rate near zero, a clock that jumped, a
+/// plugin's bug. The built-in estimate then says "unknown", and a plugin's is refused like any
+/// invalid answer, so no client has to cope with `1e308` (which stopped `rendertracker status`:
+/// a `Double` that large has no `Int`).
+public enum EstimateRange {
+    /// A year, 31,536,000 seconds: far more than any render a farm queues (the longest weigh in at
+    /// weeks: 10,000 two-hour frames on 20 machines is 42 days), and far below where numbers stop
+    /// being exact or convertible (2^53, 9.2e18 for an `Int`).
+    public static let maximumSeconds: Double = 365 * 24 * 3600
+
+    /// Whether `seconds` is a time left a client can be given.
+    public static func contains(_ seconds: Double) -> Bool {
+        seconds >= 0 && seconds <= maximumSeconds
+    }
+}
+
 /// The built-in estimate, following what the field learned (see docs/protocol.md, "Time left"):
 /// no number before there is evidence, recent frames over all-time averages, the number of
 /// frames rendering at once, and each in-flight frame's own progress.
@@ -23,7 +40,12 @@ public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
         self.minimumFractionForRate = minimumFractionForRate
     }
 
+    /// The estimate, or nil when there is no evidence or the arithmetic left `EstimateRange`.
     public func secondsLeft(for project: Project, at now: Timestamp) -> Double? {
+        estimate(for: project, at: now).flatMap { EstimateRange.contains($0) ? $0 : nil }
+    }
+
+    private func estimate(for project: Project, at now: Timestamp) -> Double? {
         switch project.state {
         case .done: return 0
         case .failed: return nil

@@ -10,7 +10,7 @@ public struct Tracker: Sendable {
     public static let silenceBeforeRerunSeconds = 300.0
     /// The global, monotonically increasing event counter (`incrementAndGetLastEventId`).
     public private(set) var lastEventID = 0
-    private var projects: [String: Project] = [:]
+    private var projects: [ProjectKey: Project] = [:]
 
     public init(
         clock: any TrackerClock = SystemClock(),
@@ -277,9 +277,9 @@ public struct Tracker: Sendable {
         projects[name]
     }
 
-    /// Every project name, sorted.
+    /// Every project name, sorted by bytes.
     public var projectNames: [String] {
-        projects.keys.sorted()
+        projects.keys.sorted().map(\.name)
     }
 
     public var projectCount: Int { projects.count }

@@ -118,13 +118,17 @@ public func buildApplication(
     }
     MonitorPage.addRoutes(to: router)
     let events = EventStream(core: core, logger: logger)
-    router.get("/events") { request, _ in try events.respond(to: request) }
+    router.get("/events") { request, context in try events.respond(to: request, context: context) }
     router.addMonitoringRoutes(metrics: metrics, tracker: core.tracker, store: core.store)
     var app = Application(
         router: router,
         server: .http1(configuration: .init(idleTimeout: configuration.idleTimeoutSeconds.map { .seconds(Int64($0)) })),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "rendertracker"),
-        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        onServerRunning: { [plugins = core.plugins] channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            plugins?.daemonIsListening(port: port)
+            await onServerRunning(port)
+        },
         logger: logger
     )
     if let plugins = core.plugins {

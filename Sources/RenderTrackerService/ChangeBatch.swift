@@ -27,7 +27,7 @@ public struct ChangeBatch: Sendable {
     ) {
         eventID = tracker.lastEventID
         let names = tracker.projectNames
-        projectNames = names == sentNames ? nil : names
+        projectNames = sentNames.map { ProjectKey.sameNames(names, $0) } == true ? nil : names
         let everything = cursor <= 0 || cursor > tracker.lastEventID
         summaries = names.compactMap { name in
             // Filter on the event id first: a summary computes the project's estimate.

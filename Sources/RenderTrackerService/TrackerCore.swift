@@ -45,7 +45,9 @@ public struct TrackerCore: Sendable {
         let plugins = configuration.pluginFolder.map { folder in
             PluginEngine(
                 folder: PluginFolder(path: folder), options: configuration.pluginOptions,
-                effects: pluginEffects ?? LivePluginEffects(logger: logger), clock: clock, logger: logger
+                effects: pluginEffects
+                    ?? LivePluginEffects(logger: logger, destinations: PostDestinations(refusedNetworks: configuration.pluginOptions.refusedPostNetworks)),
+                clock: clock, logger: logger
             )
         }
         // A folder that does not load leaves the built-in behaviour running; fixing a file reloads it.

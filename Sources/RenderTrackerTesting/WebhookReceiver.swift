@@ -4,6 +4,7 @@ import NIOCore
 import Synchronization
 
 /// A real HTTP server that keeps every POST it receives: where webhook plugins deliver in tests.
+/// A POST to `/redirect/<path>` is not kept: it answers 307 Temporary Redirect to `/<path>`.
 public final class WebhookReceiver: Sendable {
     public struct Delivery: Sendable {
         public var path: String
@@ -30,11 +31,14 @@ public final class WebhookReceiver: Sendable {
         let store = Mutex<WebhookReceiver?>(nil)
         return try await RunningServer.onEphemeralPort({ logger, onRunning in
             let router = Router()
-            router.post("/**") { request, _ in
+            router.post("/**") { request, _ -> Response in
+                if request.uri.path.hasPrefix("/redirect/") {
+                    return Response(status: .temporaryRedirect, headers: [.location: String(request.uri.path.dropFirst("/redirect".count))])
+                }
                 let bytes = try await request.body.collect(upTo: 1 << 20)
                 let delivery = Delivery(path: request.uri.path, contentType: request.headers[.contentType], body: String(buffer: bytes))
                 store.withLock { $0 }?.received.withLock { $0.append(delivery) }
-                return HTTPResponse.Status.noContent
+                return Response(status: .noContent)
             }
             return Application(
                 router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),

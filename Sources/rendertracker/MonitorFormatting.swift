@@ -3,8 +3,16 @@ import RenderTrackerClient
 
 /// Text for people, shared by `status` and `watch`.
 enum MonitorFormatting {
-    /// `0:07`, `12:34`, `3:02:05`: hours only when there are some.
+    /// The longest duration written out: 99,999 hours (11 years). A tracker gives no estimate
+    /// past a year (`EstimateRange`), but one of another version, or a project kept for years,
+    /// may send more, and `Int(_:)` stops the process for a `Double` past 9.2e18.
+    static let longestShownSeconds = 99_999.0 * 3600
+
+    /// `0:07`, `12:34`, `3:02:05`: hours only when there are some; `-` for a value that is not a
+    /// number, `>99999:00:00` past `longestShownSeconds`.
     static func duration(_ seconds: Double) -> String {
+        guard !seconds.isNaN else { return "-" }
+        guard seconds <= longestShownSeconds else { return ">" + duration(longestShownSeconds) }
         let total = Int(max(0, seconds).rounded())
         let (hours, minutes, rest) = (total / 3600, total / 60 % 60, total % 60)
         let twoDigits = { (value: Int) in value < 10 ? "0\(value)" : "\(value)" }

@@ -33,6 +33,11 @@ struct PluginOptionsGroup: ParsableArguments {
     @Option(help: "Failures in a row after which a plugin is disabled until the next reload.")
     var pluginFailuresBeforeDisabling = PluginOptions().failuresBeforeDisabling
 
+    @Option(help: ArgumentHelp(
+        "A network tracker.http_post may not post to (CIDR); repeat for several. Given, it replaces the default (link-local: 169.254.0.0/16 and fe80::/10); `none` refuses no network. The daemon itself is always refused.",
+        valueName: "network"))
+    var pluginPostRefuse = PluginOptions().refusedPostNetworks.map(\.description)
+
     func validate() throws {
         if let plugins {
             var isFolder: ObjCBool = false
@@ -50,6 +55,9 @@ struct PluginOptionsGroup: ParsableArguments {
         guard hookQueue > 0 else { throw ValidationError("--hook-queue must be positive") }
         guard stallMinutes > 0 else { throw ValidationError("--stall-minutes must be positive") }
         guard pluginFailuresBeforeDisabling > 0 else { throw ValidationError("--plugin-failures-before-disabling must be positive") }
+        if pluginPostRefuse != ["none"], let bad = pluginPostRefuse.first(where: { IPNetwork($0) == nil }) {
+            throw ValidationError("--plugin-post-refuse \(bad): expected a network such as 10.0.0.0/8 or fd00::/8, or none")
+        }
     }
 
     var options: PluginOptions {
@@ -59,7 +67,8 @@ struct PluginOptionsGroup: ParsableArguments {
             memoryLimitBytes: pluginMemoryMegabytes << 20,
             hookQueueCapacity: hookQueue,
             stallSeconds: stallMinutes * 60,
-            failuresBeforeDisabling: pluginFailuresBeforeDisabling
+            failuresBeforeDisabling: pluginFailuresBeforeDisabling,
+            refusedPostNetworks: pluginPostRefuse.compactMap(IPNetwork.init)
         )
     }
 }

@@ -59,7 +59,7 @@ struct PluginsCheckCommand: ParsableCommand {
         }
         for notification in effects.notifications {
             switch notification {
-            case let .httpPost(plugin, url, body, _):
+            case let .httpPost(plugin, url, body, _, _):
                 print("  would POST from \(plugin) to \(url): \(body.prefix(300))")
             case let .exec(plugin, arguments, input):
                 print("  would run from \(plugin): \(arguments.joined(separator: " "))\(input.map { " with \($0.utf8.count) bytes of input" } ?? "")")

@@ -1,4 +1,6 @@
 import Foundation
+import RenderTrackerClient
+import RPC
 import Testing
 import RenderTrackerTesting
 
@@ -84,6 +86,103 @@ struct CommandLineTests {
         let outcome = await daemon.finish()
         #expect(outcome.status == 0, "\(outcome.output)")
         #expect(outcome.output.contains("rendertracker stopped"), "\(outcome.output)")
+    }
+
+    @Test("a newline in a project name, job id or error message cannot forge a log line", .timeLimit(.minutes(1)))
+    func logLinesCannotBeForged() async throws {
+        let daemon = try ChildProcess.start([Self.executable, "serve", "--host", "127.0.0.1", "--port", "0"])
+        defer { if daemon.process.isRunning { daemon.process.terminate() } }  // when a #require below fails
+        let listening = try #require(await daemon.line(containing: "listening address="))
+        let port = try #require(listening.split(separator: ":").last.map(String.init))
+        let client = try TrackerClient(url: "http://127.0.0.1:\(port)/rpc")
+        let forged = "\n2026-01-01T00:00:00.000Z critical rendertracker: rendertracker stopped"
+        _ = try await client.call("startedRenderProject", [.string("bob/shot" + forged), .array([.int(1)]), .bool(false), .string("7\r" + forged)])
+        _ = try await client.call("setProjectError", [.string("bob/shot" + forged), .string("mantra died\u{2028}\u{1B}[2J" + forged)])
+        daemon.process.terminate()  // SIGTERM
+        let outcome = await daemon.finish()
+        let lines = outcome.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.allSatisfy { $0.hasPrefix("20") && $0.dropFirst(4).hasPrefix("-") }, "every line is a record: \(outcome.output)")
+        #expect(lines.filter { $0.contains("rendertracker stopped") && !$0.contains("bob/shot") }.count == 1, "\(outcome.output)")
+        #expect(outcome.output.contains(#"project=bob/shot\n2026-01-01T00:00:00.000Z critical"#), "\(outcome.output)")
+        #expect(outcome.output.contains(#"job=7\r\n2026"#), "\(outcome.output)")
+        #expect(outcome.output.contains(#"message=mantra died\u{2028}\u{1B}[2J\n2026"#), "\(outcome.output)")
+    }
+
+    @Test("a program a plugin started ends with the daemon, on SIGTERM and on SIGKILL", arguments: [SIGTERM, SIGKILL])
+    func pluginProgramsEndWithTheDaemon(_ signal: Int32) async throws {
+        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("rendertracker-exec-pid-\(UUID().uuidString)").path
+        let folder = try pluginFolder(["spawn.lua": """
+            tracker.on("project_started", function(e) tracker.exec({"/bin/sh", "-c", 'echo $$ > "$0"; exec sleep 300', "\(pidFile)"}) end)
+            """])
+        let daemon = try ChildProcess.start([Self.executable, "serve", "--host", "127.0.0.1", "--port", "0", "--plugins", folder])
+        defer { if daemon.process.isRunning { daemon.process.terminate() } }  // when a #require below fails
+        let listening = try #require(await daemon.line(containing: "listening address="))
+        let port = try #require(listening.split(separator: ":").last.map(String.init))
+        _ = try await TrackerClient(url: "http://127.0.0.1:\(port)/rpc").call("startedRenderProject", [.string("p"), .array([.int(1)]), .bool(false), .string("1")])
+        var pid: Int32?
+        for _ in 0..<100 where pid == nil {
+            try await Task.sleep(for: .milliseconds(50))
+            pid = (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+        let program = try #require(pid, "the plugin's program never started")
+        /// Running, and not a zombie waiting for a parent that is gone.
+        func running() -> Bool {
+            guard let stat = try? String(contentsOfFile: "/proc/\(program)/stat", encoding: .utf8) else { return false }
+            return stat.split(separator: ")").last?.split(separator: " ").first != "Z"
+        }
+        #expect(running())
+        kill(daemon.process.processIdentifier, signal)
+        _ = await daemon.finish()
+        for _ in 0..<40 where running() {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(!running(), "the program outlived the daemon by 2 s")
+        if running() { kill(program, SIGKILL) }
+    }
+
+    /// Seven nested quantifiers on 100 characters: Lua's own matcher ran it for minutes in one C
+    /// call, where the instruction hook never runs.
+    private static let runawayPattern = "string.rep('a', 100):find('a*a*a*a*a*a*a*b')"
+
+    @Test("plugins check refuses a plugin whose loading runs a runaway pattern, within its limits, naming it", .timeLimit(.minutes(1)))
+    func pluginsCheckRefusesARunawayPattern() async throws {
+        let folder = try pluginFolder(["runaway.lua": "local ok = true\n\(Self.runawayPattern)"])
+        let started = ContinuousClock.now
+        let outcome = try await rendertracker("plugins", "check", folder)
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(outcome.status == 1)
+        #expect(outcome.errors.contains("runaway.lua: stopped at runaway.lua:2: ran more than 10000000 Lua instructions in one call"), "\(outcome.errors)")
+    }
+
+    /// A naming call answers while its RPC waits, and a reload (SIGHUP) runs in the plugin
+    /// service: each held up the graceful shutdown for as long as Lua's own matcher ran.
+    @Test("serve stops on SIGTERM after a runaway pattern in a naming call or in a reloaded plugin", .timeLimit(.minutes(1)), arguments: ["formula", "reload"])
+    func sigtermAfterARunawayPattern(_ place: String) async throws {
+        // Runaway only for this hip file: the smoke test at load passes.
+        let formula = "tracker.set_name_formula(function(user, hip) if hip:find('runaway') then \(Self.runawayPattern) end return user end)"
+        let folder = try pluginFolder(place == "formula" ? ["naming.lua": formula] : [:])
+        let daemon = try ChildProcess.start([Self.executable, "serve", "--host", "127.0.0.1", "--port", "0", "--plugins", folder])
+        defer { if daemon.process.isRunning { daemon.process.terminate() } }  // when a #require below fails
+        let listening = try #require(await daemon.line(containing: "listening address="))
+        let port = try #require(listening.split(separator: ":").last.map(String.init))
+        if place == "formula" {
+            let call = Task { try? await TrackerClient(url: "http://127.0.0.1:\(port)/rpc").call("applyProjectNameFormula", [.string("ana"), .string("/runaway.hip")]) }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(await call.value == .string("ana/runaway"), "the built-in name, once the formula was stopped")
+        } else {
+            try "local ok = true\n\(Self.runawayPattern)".write(toFile: folder + "/runaway.lua", atomically: true, encoding: .utf8)
+            kill(daemon.process.processIdentifier, SIGHUP)
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        let stopping = ContinuousClock.now
+        daemon.process.terminate()  // SIGTERM
+        let outcome = await daemon.finish()
+        #expect(outcome.status == 0, "\(outcome.output)")
+        #expect(ContinuousClock.now - stopping < .seconds(5))
+        if place == "reload" {
+            #expect(outcome.output.contains("plugins not reloaded; the plugins already running stay"), "\(outcome.output)")
+            #expect(outcome.output.contains("runaway.lua: stopped at runaway.lua:2"), "\(outcome.output)")
+        }
     }
 
     /// A plugin folder holding `plugins`, for the commands below.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import XMLRPC
 import RPC
+import RenderTracker
 import RenderTrackerTesting
 
 /// `rendertracker status` and `watch`: the real executable against the real daemon, fed by calls.
@@ -182,6 +183,27 @@ struct MonitorCommandTests {
             let outcome = await watch.finish()
             #expect(outcome.status == 1, "\(outcome.output)")
             #expect(outcome.output.contains("f/p: failed, 2 of 2 frames in Error; project error: hip file missing"), "\(outcome.output)")
+        }
+    }
+}
+
+/// Numbers no tracker of this version sends, as one of another version (or a clock gone wrong)
+/// might: the commands print them instead of stopping (`Int(_:)` traps on a Double past 9.2e18).
+@Suite("rendertracker status and watch with huge numbers")
+struct MonitorHugeNumberTests {
+    @Test("status and watch print an elapsed time of 1e300 seconds")
+    func hugeElapsed() async throws {
+        let clock = ManualClock()
+        try await RunningServer.with(clock: clock) { server in
+            try await server.call("startedRenderProject", .string("a/p"), .array([.int(1)]), .bool(false), .string("1"))
+            clock.advance(bySeconds: 1e300)
+            try await server.call("setFrameRenderFraction", .string("a/p"), .int(1), .double(1))
+            let status = try await ChildProcess.run([CommandLineTests.executable, "status", "--url", server.url + "/rpc"], separateErrors: true)
+            #expect(status.status == 0, "\(status.errors)")
+            #expect(status.output.contains(">99999:00:00"), "\(status.output)")
+            let watch = try await ChildProcess.run([CommandLineTests.executable, "watch", "a/p", "--url", server.url + "/rpc"], separateErrors: true)
+            #expect(watch.status == 0, "\(watch.errors)")
+            #expect(watch.output.contains("a/p: done, 1 frames in >99999:00:00"), "\(watch.output)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 @testable import LuaPlugins
 import LuaHost
@@ -107,7 +108,7 @@ import LuaHost
     @Test(arguments: [
         "io.open('/etc/passwd')", "os.execute('true')", "os.remove('/tmp/x')", "os.getenv('HOME')", "load('return 1')",
         "loadfile('/etc/passwd')", "dofile('/etc/passwd')", "require('io')", "debug.getinfo(1)", "package.loadlib('x', 'y')",
-        "string.dump(print)", "collectgarbage('stop')", "getmetatable('').__index.upper = nil", "setmetatable({}, {__gc = function() end})",
+        "string.dump(print)", "(''):dump(print)", "string.dump(function() end)", "collectgarbage('stop')", "getmetatable('').__index.upper = nil", "setmetatable({}, {__gc = function() end})",
     ])
     func dangerousLibrariesAreOutOfReach(_ attempt: String) throws {
         let (_, result) = try formula("\(attempt)\nreturn 'reached'")
@@ -116,6 +117,18 @@ import LuaHost
             return
         }
         #expect(message.hasPrefix("hostile.lua:"), "\(message)")
+    }
+
+    @Test func aLongLogMessageIsClippedWithANote() throws {
+        let logged = LogRecorder()
+        let fixture = try PluginFixture(["chatty.lua": "tracker.log('warning', 'start ' .. string.rep('x', 8 * 1024 * 1024) .. ' end')"])
+        var host = fixture.host
+        host.logger = Logger(label: "plugins-test") { _ in RecordingLogHandler(recorder: logged) }
+        _ = try PluginSet(files: try PluginFolder(path: fixture.folder.path, environment: [:]).read(), options: PluginOptions(), host: host)
+        let message = try #require(logged.messages(at: .warning).first)
+        #expect(message.utf8.count < 4200, "\(message.utf8.count) bytes logged")
+        #expect(message.hasPrefix("start xxx") && message.hasSuffix("xxx end"))
+        #expect(message.contains("[... \(8 * 1024 * 1024 + 10 - 4096) bytes cut ...]"))
     }
 
     @Test func bytecodeIsRefused() throws {
@@ -170,6 +183,10 @@ import LuaHost
         ("tracker.http_post('ftp://x/y', '')", "tracker.http_post: url must be an http:// or https:// address"),
         ("tracker.http_post('http://x/y', {})", "tracker.http_post: body must be a string, got table"),
         ("tracker.http_post('http://x/y', '', {a = 1})", "tracker.http_post: headers must map strings to strings"),
+        ("tracker.http_post('http://x/y', '', {Host = 'admin.internal'})", "tracker.http_post: headers cannot set Host"),
+        ("tracker.http_post('http://x/y', '', {['content-length'] = '0'})", "tracker.http_post: headers cannot set content-length"),
+        ("tracker.http_post('http://x/y', '', nil, {follow = true})", "tracker.http_post: unknown options key follow (known: follow_redirects)"),
+        ("tracker.http_post('http://x/y', '', nil, {follow_redirects = 'yes'})", "tracker.http_post: options.follow_redirects must be true or false, got string"),
         ("tracker.exec('sendmail')", "tracker.exec: argv must be a list of strings"),
         ("tracker.exec({'sendmail', {}})", "tracker.exec: argv[2] must be a string, got table"),
         ("tracker.log('loud', 'x')", "tracker.log: unknown level \"loud\""),
@@ -227,11 +244,71 @@ import LuaHost
         #expect((try? refused.get()) == nil)
     }
 
-    @Test func aCallThatOverrunsInsideALibraryFunctionStillFailsItsTimeLimit() throws {
-        // `.-y` on 10,000 x's with no y: a quadratic search inside string.find, where the
-        // instruction hook never runs.
-        let (_, result) = try formula("string.rep('x', 10000):find('.-y')\nreturn 'late'", limits: LuaCallLimits(instructions: .max, seconds: 0.005))
-        #expect(result == .failure(.timeLimit(seconds: 0.005, location: "inside a library function")))
+    @Test func aRunawayPatternStopsAtTheCallsLimitsNamingTheLine() throws {
+        // Seven nested quantifiers on 100 characters: about 10^10 steps inside one string.find,
+        // which Lua's own matcher ran to the end (over a minute) with the hook never called.
+        let runaway = "string.rep('a', 100):find('a*a*a*a*a*a*a*b')\nreturn 'late'"
+        let started = ContinuousClock.now
+        let (_, byTime) = try formula(runaway, limits: LuaCallLimits(instructions: .max, seconds: 0.05))
+        #expect(byTime == .failure(.timeLimit(seconds: 0.05, location: "hostile.lua:2")))
+        #expect(ContinuousClock.now - started < .seconds(10), "stopped at the deadline, not when the match gave up (minutes)")
+        let (_, byBudget) = try formula(runaway, limits: LuaCallLimits(instructions: 1_000_000, seconds: 60))
+        #expect(byBudget == .failure(.instructionLimit(instructions: 1_000_000, location: "hostile.lua:2")))
+        // Every function of the kind, and a plain find of a long needle, counts its steps.
+        for call in [
+            "string.rep('a', 100):match('a*a*a*a*a*a*a*b')", "string.rep('a', 100):gsub('a*a*a*a*a*a*a*b', '')",
+            "for m in string.rep('a', 100):gmatch('a*a*a*a*a*a*a*b') do end",
+            "string.rep('a', 1 << 20):find(string.rep('a', 1 << 19) .. 'b', 1, true)",
+        ] {
+            let (_, result) = try formula("\(call)\nreturn 'late'", limits: LuaCallLimits(instructions: 1_000_000, seconds: 60))
+            #expect(result == .failure(.instructionLimit(instructions: 1_000_000, location: "hostile.lua:2")), "\(call)")
+        }
+    }
+
+    @Test("an estimate that is not a time left (past a year, infinite, not a number) is refused at load, naming it", arguments: [
+        ("1e308", "the number 1e+308"), ("math.huge", "the number inf"), ("0/0", "the number"), ("-1", "the number -1.0"),
+        ("366 * 86400", "the number 31622400.0"),
+    ])
+    func anEstimateOutOfRangeFailsTheSmokeTest(_ answer: String, _ named: String) throws {
+        let fixture = try PluginFixture(["eta.lua": "tracker.set_estimator(function(project) return \(answer) end)"])
+        #expect((try? fixture.engine.reload().get()) == nil)
+        let files = try fixture.engine.folder.read()
+        do {
+            _ = try fixture.engine.load(files)
+            Issue.record("\(answer) must fail the estimator's smoke test")
+        } catch {
+            #expect(error.plugin == "eta.lua")
+            #expect(error.failure.summary.contains("must return seconds (a number from 0 to 31536000, a year) or nil, got \(named)"), "\(error)")
+        }
+    }
+
+    @Test func anEstimateOutOfRangeAtRunTimeGivesTheBuiltInAnswer() throws {
+        // Passes the smoke test (40 frames done of 100), then answers 1e308 for a larger project.
+        let fixture = try PluginFixture(["eta.lua": "tracker.set_estimator(function(p) if p.frame_count > 100 then return 1e308 end return 60 end)"])
+        #expect((try? fixture.engine.reload().get()) != nil)
+        #expect(fixture.engine.secondsLeft(snapshot: PluginEngine.sampleProject, builtIn: 150) == 60)
+        var larger = LuaEncoder()
+        larger.value(.record(["frame_count": .integer(1000)]))
+        #expect(fixture.engine.secondsLeft(snapshot: larger, builtIn: 150) == 150)
+        #expect(fixture.engine.statistics.failures == ["eta.lua": 1])
+    }
+
+    @Test("an estimator answering a table shared 29 levels deep is refused at load naming the file, and falls back at run time")
+    func aSharedTableEstimateIsRefused() throws {
+        let shared = "local t = 1.5 for i = 1, 29 do t = {t, t} end"
+        let atLoad = try PluginFixture(["eta.lua": "\(shared)\ntracker.set_estimator(function(p) return t end)"])
+        let files = try atLoad.engine.folder.read()
+        do {
+            _ = try atLoad.engine.load(files)
+            Issue.record("the estimator must fail its smoke test")
+        } catch {
+            #expect(error.description.hasPrefix("eta.lua: smoke test of the estimator failed: more than 100000 values to pass to the host"), "\(error)")
+        }
+        let atRunTime = try PluginFixture(["eta.lua": "\(shared)\ntracker.set_estimator(function(p) if p.frame_count > 100 then return t end return 60 end)"])
+        _ = try atRunTime.engine.reload().get()
+        var larger = LuaEncoder()
+        larger.value(.record(["frame_count": .integer(1000)]))
+        #expect(atRunTime.engine.secondsLeft(snapshot: larger, builtIn: 150) == 150)
     }
 
     @Test func formulaNamesFollowTheProjectNameRules() throws {
@@ -265,3 +342,4 @@ import LuaHost
         #expect(plugins.projectName(user: "a", localHipPath: "b", limits: LuaCallLimits()) == .success("fallbackgiven"))
     }
 }
+

@@ -595,7 +595,7 @@ private struct ShippedPlugins {
 
     func posts(from plugin: String) -> [(url: String, body: String, headers: [String: String])] {
         effects.notifications.compactMap {
-            if case let .httpPost(from, url, body, headers) = $0, from == plugin { (url, body, headers) } else { nil }
+            if case let .httpPost(from, url, body, headers, _) = $0, from == plugin { (url, body, headers) } else { nil }
         }
     }
 
@@ -812,7 +812,7 @@ final class LogRecorder: Sendable {
     }
 }
 
-private struct RecordingLogHandler: LogHandler {
+struct RecordingLogHandler: LogHandler {
     let recorder: LogRecorder
     var logLevel: Logger.Level = .trace
     var metadata: Logger.Metadata = [:]

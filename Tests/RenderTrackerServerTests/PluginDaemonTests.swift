@@ -94,6 +94,61 @@ import LuaHost
         }
     }
 
+    @Test("a webhook follows a redirect only when the plugin asks, and never reaches the daemon itself")
+    func webhookDestinations() async throws {
+        try await WebhookReceiver.with { receiver in
+            let plugins = try folder(["notify.lua": """
+                tracker.on("project_started", function(e)
+                  local base = "http://127.0.0.1:\(receiver.port)"
+                  tracker.http_post("http://127.0.0.1:" .. e.job_id .. "/admin/plugins/reload", "")
+                  tracker.http_post("http://169.254.169.254/latest/meta-data", "")
+                  tracker.http_post(base .. "/redirect/not-followed", "a")
+                  tracker.http_post(base .. "/redirect/followed", "b", nil, {follow_redirects = true})
+                  tracker.http_post(base .. "/direct", "c")
+                end)
+                """])
+            try await RunningServer.with(configuration: configuration(plugins)) { server in
+                // The job id carries the daemon's port into the hook.
+                _ = try await server.result("startedRenderProject", .string("shot"), .array([.int(1)]), .bool(false), .string("\(server.port)"))
+                let deliveries = try await receiver.waitFor(2)
+                #expect(Set(deliveries.map(\.path)) == ["/followed", "/direct"], "\(deliveries.map(\.path))")
+                try await Task.sleep(for: .milliseconds(500))
+                #expect(receiver.deliveries.count == 2, "the redirect the plugin did not ask to follow was not followed")
+                let status = try await server.get("/admin/plugins")
+                #expect(status.body.contains(#""reloads":1"#), "the hook's post to the daemon's own admin route was refused: \(status.body)")
+            }
+        }
+    }
+
+    /// Seven nested quantifiers on 100 characters: minutes inside one call of Lua's own matcher.
+    private static let runawayPattern = "string.rep('a', 100):find('a*a*a*a*a*a*a*b')"
+
+    @Test("a runaway pattern in a formula falls back at once; in a hook it stops at the hook's limit and the other plugin's hooks run")
+    func runawayPatterns() async throws {
+        try await WebhookReceiver.with { receiver in
+            let plugins = try folder([
+                "naming.lua": "tracker.set_name_formula(function(user, hip) if hip:find('runaway') then \(Self.runawayPattern) end return 'ok_' .. user end)",
+                "runaway.lua": "tracker.on('frame_started', function(e) \(Self.runawayPattern) end)",
+                "innocent.lua": "tracker.on('frame_started', function(e) tracker.http_post('http://127.0.0.1:\(receiver.port)/started/' .. e.frame, '') end)",
+            ])
+            var options = PluginOptions()
+            options.hookCallLimits = LuaCallLimits(instructions: .max, seconds: 0.2)
+            try await RunningServer.with(configuration: RenderTrackerConfiguration(pluginFolder: plugins.path, pluginOptions: options)) { server in
+                let asked = ContinuousClock.now
+                #expect(try await server.result("applyProjectNameFormula", .string("ana"), .string("/jobs/runaway.hip")) == .string("ana/runaway"))
+                #expect(ContinuousClock.now - asked < .seconds(10), "stopped at its 50 ms limit, not after the match (minutes)")
+                _ = try await server.result("startedRenderProject", .string("p"), .array((1...8).map(RPCValue.int)), .bool(false), .string("5"))
+                for frame in 1...8 {
+                    _ = try await server.result("startedFrameRender", .string("p"), .int(frame), .string("5"), .string("/r.exr"))
+                }
+                let deliveries = try await receiver.waitFor(8, seconds: 15)
+                #expect(Set(deliveries.map(\.path)) == Set((1...8).map { "/started/\($0)" }), "\(deliveries.map(\.path))")
+                let status = try await server.get("/admin/plugins")
+                #expect(status.body.contains(#""disabled":true,"estimator":false,"events":["frame_started"],"failures":5,"name":"runaway.lua""#), "\(status.body)")
+            }
+        }
+    }
+
     @Test func execRunsAProgramWithItsInput() async throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("rendertracker-exec-\(UUID().uuidString)").path
         let plugins = try folder(["exec.lua": """

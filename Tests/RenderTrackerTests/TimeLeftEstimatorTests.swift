@@ -276,3 +276,33 @@ struct TimeLeftEstimatorTests {
         #expect(farm.tracker.summary(of: "p")?.secondsLeft == 3007)
     }
 }
+
+@Suite("EstimateRange")
+struct EstimateRangeTests {
+    @Test("an estimate past a year is no estimate: nil, as without evidence")
+    func pastAYearIsUnknown() {
+        var farm = Farm()
+        farm.start("p", frames: Array(1...1000))
+        farm.render("p", 1)
+        // 10% in 4,000 s: 40,000 s a frame, 999 frames left on one machine: 463 days.
+        farm.advance(4000)
+        farm.progress("p", 1, 0.1)
+        #expect(farm.tracker.estimatedSecondsLeft(for: "p") == nil)
+        // The same rate on a 700-frame project is 324 days: an estimate.
+        var smaller = Farm()
+        smaller.start("p", frames: Array(1...700))
+        smaller.render("p", 1)
+        smaller.advance(4000)
+        smaller.progress("p", 1, 0.1)
+        let estimate = smaller.tracker.estimatedSecondsLeft(for: "p")
+        #expect(estimate.map { $0 > 300 * 86_400 && $0 <= EstimateRange.maximumSeconds } == true, "\(String(describing: estimate))")
+    }
+
+    @Test("the range holds 0 to a year, nothing else", arguments: [
+        (0.0, true), (EstimateRange.maximumSeconds, true), (EstimateRange.maximumSeconds.nextUp, false), (-1, false), (1e308, false),
+        (.infinity, false), (.nan, false),
+    ])
+    func range(_ seconds: Double, _ contained: Bool) {
+        #expect(EstimateRange.contains(seconds) == contained)
+    }
+}

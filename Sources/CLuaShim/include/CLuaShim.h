@@ -31,8 +31,8 @@ typedef int32_t (*rt_host_function)(void *context, int32_t function_id, const ui
 
 typedef struct rt_lua rt_lua;
 
-/// Opens a Lua state with the safe libraries (base, string, table, math, utf8, coroutine, and os
-/// time/date/clock only; no io, no package, no debug) whose allocations are capped at
+/// Opens a Lua state with the safe libraries (base, string without dump, table, math, utf8,
+/// coroutine, and os time/date/clock only; no io, no package, no debug) whose allocations are capped at
 /// `memory_limit` bytes, then runs `prelude` (text only) with a global `host(id, ...)` calling
 /// `host_function`. Returns NULL and fills `error` when the state or the prelude fails.
 rt_lua *rt_lua_open(size_t memory_limit, const char *prelude, size_t prelude_length, rt_host_function host_function, void *context, rt_buffer *error);

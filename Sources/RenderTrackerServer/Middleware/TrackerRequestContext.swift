@@ -2,7 +2,7 @@ public import Hummingbird
 public import NIOCore
 
 /// The request context of every route: Hummingbird's basics plus the peer's address, which
-/// local-only admin routes check.
+/// local-only admin routes check and event streams are counted by.
 public struct TrackerRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?

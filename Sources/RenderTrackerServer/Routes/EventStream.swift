@@ -4,6 +4,7 @@ import NIOCore
 import RenderTrackerService
 import RPC
 import ServiceLifecycle
+import Synchronization
 
 /// `GET /events?project=NAME&cursor=N`: Server-Sent Events carrying `ChangeBatch`es, the push
 /// form of polling `getChangedFrames` and `getProjectSummary`. A stream sends a batch as soon as
@@ -28,17 +29,24 @@ struct EventStream: Sendable {
         var project: String?
         var cursor = 0
 
-        /// Refuses (400) an unknown parameter or a malformed value, naming it.
+        /// Refuses (400) an unknown parameter or a malformed value, naming it. The query is read
+        /// as a form (`+` is a space), as the monitor page's `URLSearchParams` writes it.
         init(_ request: Request) throws(HTTPError) {
-            for (key, value) in request.uri.queryParameters {
+            let parameters: FormQuery
+            do {
+                parameters = try FormQuery(request.uri.query.map { $0[...] } ?? "")
+            } catch {
+                throw HTTPError(.badRequest, message: error.message)
+            }
+            for (key, value) in parameters.pairs {
                 switch key {
                 case "project":
                     guard value.utf8.count <= RPCCall.maxProjectNameBytes else {
                         throw HTTPError(.badRequest, message: "project is \(value.utf8.count) bytes long; project names are limited to \(RPCCall.maxProjectNameBytes)")
                     }
-                    project = String(value)
+                    project = value
                 case "cursor":
-                    cursor = try Self.integer(value, named: "cursor")
+                    cursor = try Self.integer(value[...], named: "cursor")
                 default:
                     throw HTTPError(.badRequest, message: "unknown query parameter \"\(key.prefix(40))\": use project and cursor")
                 }
@@ -57,7 +65,9 @@ struct EventStream: Sendable {
         }
     }
 
-    func respond(to request: Request) throws -> Response {
+    /// A stream counts against its client's address (`ChangeFeed.maxStreamsPerClient`) and the
+    /// daemon's (`maxStreams`), and gives its slot back as soon as the client closes the connection.
+    func respond(to request: Request, context: TrackerRequestContext) throws -> Response {
         let query: Query
         do {
             query = try Query(request)
@@ -65,11 +75,11 @@ struct EventStream: Sendable {
             logger.info("refused request", metadata: ["status": "\(error.status.code)", "reason": "\(error.body ?? "")"])
             throw error
         }
-        guard feed.hasRoomForStream else {
-            logger.info("refused event stream", metadata: ["reason": "\(ChangeFeed.maxStreams) streams open or shutting down"])
-            throw HTTPError(
-                .serviceUnavailable, headers: [.retryAfter: "5"],
-                message: "too many open event streams (\(ChangeFeed.maxStreams)), or the server is stopping")
+        let client = context.remoteAddress?.ipAddress ?? "unknown"
+        if let refusal = feed.refusal(for: client) {
+            logger.info("refused event stream", metadata: ["reason": "\(refusal)", "client": "\(client)"])
+            // One client's own excess is 429; the daemon's being full or stopping is 503.
+            throw HTTPError(refusal == .clientFull ? .tooManyRequests : .serviceUnavailable, headers: [.retryAfter: "5"], message: "\(refusal)")
         }
         let headers: HTTPFields = [
             .contentType: "text/event-stream; charset=utf-8",
@@ -77,29 +87,37 @@ struct EventStream: Sendable {
         ]
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             // The slot is taken here, not before, so that it is always given back.
-            guard feed.openStream() else {
+            guard feed.openStream(for: client) else {
                 try await writer.finish(nil)
                 return
             }
-            defer { feed.closeStream() }
-            try await withGracefulShutdownHandler {
-                try await send(query, to: &writer)
-            } onGracefulShutdown: { [feed] in
-                feed.shutDown()
+            defer { feed.closeStream(for: client) }
+            // The client closing its side of the connection (its page closed) ends the stream at
+            // once, instead of at the next write that fails (up to two heartbeats, 30 s).
+            let closed = ConnectionClosed()
+            try await request.body.consumeWithInboundCloseHandler { _ in
+                try await withGracefulShutdownHandler {
+                    try await send(query, to: &writer, until: closed)
+                } onGracefulShutdown: { [feed] in
+                    feed.shutDown()
+                }
+            } onInboundClosed: { [feed] in
+                closed.set()
+                feed.wakeStreams()
             }
             try await writer.finish(nil)
         })
     }
 
-    /// Writes batches until the server stops, the client goes away (a write fails) or the task is
-    /// cancelled.
-    private func send(_ query: Query, to writer: inout any ResponseBodyWriter) async throws {
+    /// Writes batches until the server stops, the client goes away (its connection closed, or a
+    /// write fails) or the task is cancelled.
+    private func send(_ query: Query, to writer: inout any ResponseBodyWriter, until closed: ConnectionClosed) async throws {
         var cursor = query.cursor
         var sentNames: [String]?
         var projectExisted: Bool?
         var prefix = Array("retry: \(Self.reconnectMilliseconds)\n".utf8)
         var lastWrite = ContinuousClock.now
-        while !feed.isShutDown, !Task.isCancelled {
+        while !feed.isShutDown, !Task.isCancelled, !closed.isSet {
             let (version, batch) = core.tracker.read { tracker in
                 (feed.version, ChangeBatch(
                     tracker: tracker, since: cursor, following: query.project, sentNames: sentNames, projectExisted: projectExisted,
@@ -135,7 +153,8 @@ struct EventStream: Sendable {
         return output
     }
 
-    /// Parks until the tracker changes or the heartbeat is due; an idle stream costs this wait.
+    /// Parks until the tracker changes, the heartbeat is due or the feed wakes the streams (a
+    /// connection closed); an idle stream costs this wait.
     private func waitForChange(after version: Int, orUntil deadline: ContinuousClock.Instant) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await feed.waitForChange(after: version) }
@@ -143,5 +162,17 @@ struct EventStream: Sendable {
             await group.next()
             group.cancelAll()
         }
+    }
+}
+
+/// Set when a stream's client closed its side of the connection; the stream reads it each time it
+/// wakes.
+final class ConnectionClosed: Sendable {
+    private let closed = Atomic<Bool>(false)
+
+    var isSet: Bool { closed.load(ordering: .acquiring) }
+
+    func set() {
+        closed.store(true, ordering: .releasing)
     }
 }

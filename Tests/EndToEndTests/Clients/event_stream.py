@@ -21,8 +21,9 @@ tracker = xmlrpc.client.ServerProxy(URL + "/RPC2", allow_none=True)
 class Stream:
     """One open event stream: sends the request, then reads chunked SSE messages."""
 
-    def __init__(self, query="", headers=None, timeout=5.0):
-        self.socket = socket.create_connection((HOST, PORT), timeout=timeout)
+    def __init__(self, query="", headers=None, timeout=5.0, source="127.0.0.1"):
+        """source: the client's address, any of 127.0.0.0/8 (the daemon counts streams per address)."""
+        self.socket = socket.create_connection((HOST, PORT), timeout=timeout, source_address=(source, 0))
         lines = ["GET /events%s HTTP/1.1" % query, "Host: %s:%d" % (HOST, PORT), "Accept: text/event-stream"]
         lines += ["%s: %s" % item for item in (headers or {}).items()]
         self.socket.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
@@ -212,6 +213,7 @@ def bad_parameters():
         ("?cursor=1.5", {}, "cursor"),
         ("?project=a&since=3", {}, "since"),
         ("?project=" + "x" * 4097, {}, "project"),
+        ("?project=bob%2Gshot", {}, "percent-encoding"),
         ("", {"Last-Event-ID": "yesterday"}, "Last-Event-ID"),
     ]:
         stream = Stream(query, headers=headers)
@@ -221,29 +223,54 @@ def bad_parameters():
         stream.close()
 
 
+def name_with_space():
+    # URLSearchParams (the monitor page) writes a space as "+": the project is "sse/shot (2)".
+    start("sse/shot (2)", [1, 2])
+    start("sse/shot+(2)", [7])
+    stream = Stream("?project=sse%2Fshot+%282%29")
+    batch = stream.message()["data"]
+    check(stream.status == 200 and batch["changes"]["frames"] == [[1, 0, 0.0], [2, 0, 0.0]],
+          "'+' in the query is a space: the stream follows sse/shot (2)", batch)
+    stream.close()
+
+
+def refusal(stream):
+    return stream.socket.recv(65536).decode(errors="replace") if not stream.buffer else stream.buffer.decode()
+
+
 def stream_limit():
-    streams = [Stream() for _ in range(64)]
-    for stream in streams:
+    # Eight streams from one address; a ninth from it is refused, and other addresses are served.
+    mine = [Stream() for _ in range(8)]
+    for stream in mine:
         stream.message()
-    check(all(stream.status == 200 for stream in streams), "64 streams are served", [s.status for s in streams])
-    extra = Stream()
-    check(extra.status == 503 and extra.headers.get("retry-after") == "5", "a 65th is refused with 503 and Retry-After",
-          (extra.status, extra.headers))
+    ninth = Stream()
+    body = refusal(ninth)
+    check(ninth.status == 429 and ninth.headers.get("retry-after") == "5" and "from this address (8)" in body,
+          "a ninth stream from one address is refused with 429", (ninth.status, ninth.headers, body))
+    ninth.close()
+    others = [Stream(source="127.0.0.%d" % address) for address in range(2, 9) for _ in range(8)]
+    for stream in others:
+        stream.message()
+    check(all(stream.status == 200 for stream in mine + others), "64 streams from eight addresses are served",
+          [stream.status for stream in others])
+    extra = Stream(source="127.0.0.9")
+    body = refusal(extra)
+    check(extra.status == 503 and extra.headers.get("retry-after") == "5" and "too many open event streams (64)" in body,
+          "a 65th, from a ninth address, is refused with 503 and Retry-After", (extra.status, extra.headers, body))
     extra.close()
-    streams.pop().close()
-    # The server learns that a client went away when a write to it fails: the first write after
-    # the client closed still reaches the socket, the next fails. Changes cause writes (as does
-    # the heartbeat, every 15 s).
-    deadline = time.monotonic() + 5
+    # A stream whose client closes its connection gives its slot back at once, with nothing
+    # written to it (before, only a failed write noticed: up to two 15 s heartbeats).
+    mine.pop().close()
+    closed = time.monotonic()
     while True:
-        start("sse/limit", [1])
         again = Stream()
-        if again.status == 200 or time.monotonic() > deadline:
+        if again.status == 200 or time.monotonic() - closed > 2:
             break
         again.close()
-        time.sleep(0.3)
-    check(again.status == 200, "a closed stream's slot is given back", again.status)
-    for stream in streams + [again]:
+        time.sleep(0.05)
+    took = time.monotonic() - closed
+    check(again.status == 200 and took < 1, "a closed stream's slot is given back within a second (%.2f s)" % took, again.status)
+    for stream in mine + others + [again]:
         stream.close()
 
 
@@ -304,6 +331,7 @@ run({
     "reset_and_removal": reset_and_removal,
     "bad_parameters": bad_parameters,
     "stream_limit": stream_limit,
+    "name_with_space": name_with_space,
     "open_until_shutdown": open_until_shutdown,
     "monitor_files": monitor_files,
 })

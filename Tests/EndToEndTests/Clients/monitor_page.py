@@ -187,6 +187,22 @@ def project_view():
         driver.quit()
 
 
+def name_with_space():
+    """suggestInactiveProjectName's `name (2)`: the page writes the space as "+" in /events?project=."""
+    farm("bob/shot_v003", [1, 2], "500", {1: (RENDERING, 0.5)})
+    name = tracker.suggestInactiveProjectName("bob/shot_v003")
+    check(name == "bob/shot_v003 (2)", "the second concurrent render's name", name)
+    farm(name, [1, 2, 3], "600", {1: (DONE, 1), 2: (RENDERING, 0.5)})
+    driver = browser()
+    try:
+        driver.get(URL + "/#project=" + urllib.parse.quote(name, safe=""))
+        wait_until(driver, "rendertrackerMonitor.frame(3) !== null", 5, "the grid of %s holds its 3 frames" % name)
+        check(frame(driver, 1)["status"] == DONE and frame(driver, 2)["status"] == RENDERING,
+              "the frames of a project whose name has a space", [frame(driver, n) for n in (1, 2)])
+    finally:
+        driver.quit()
+
+
 def live_updates():
     farm("eve/lookdev_v001", list(range(1, 101)), "500", {n: (DONE, 1) for n in range(1, 99)})
     driver = browser()
@@ -314,4 +330,5 @@ run({
     "project_view": project_view,
     "live_updates": live_updates,
     "reconnect": reconnect,
+    "name_with_space": name_with_space,
 })
