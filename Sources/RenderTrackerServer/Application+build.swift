@@ -97,6 +97,7 @@ public func buildApplication(
     if let plugins = core.plugins {
         metrics.reportPlugins(of: plugins)
     }
+    let bodyBudget = metrics.makeBodyBudget(limits: configuration.limits)
     let callMetrics = RPCCallMetrics(registry: metrics.registry, methodNames: core.dispatcher.methods.keys)
     let endpoint = RPCEndpoint(dispatcher: core.dispatcher.observed(by: callMetrics), limits: configuration.limits)
 
@@ -104,7 +105,7 @@ public func buildApplication(
     let rpc = router.group()
         .add(middleware: SameOriginMiddleware())
         .add(middleware: RequestTimingMiddleware(histogram: callMetrics.requestDuration))
-        .add(middleware: RequestBodyMiddleware(limit: configuration.limits.maxBodyBytes))
+        .add(middleware: RequestBodyMiddleware(limit: configuration.limits.maxBodyBytes, budget: bodyBudget))
     for path in ["/", "/RPC2", "/rpc"] {
         rpc.post(RouterPath(path)) { request, context in
             try await endpoint.respond(to: request, context: context)

@@ -31,6 +31,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body in bytes, before and after gzip inflation.")
     var maxBodyBytes = RPCServerLimits().maxBodyBytes
 
+    @Option(help: "Bytes of request bodies held at once across all connections; beyond it, HTTP 503 with Retry-After.")
+    var maxHeldBodyBytes = RPCServerLimits().maxHeldBodyBytes
+
     @Option(help: "Deepest nesting of XML elements or JSON values in a request.")
     var maxDepth = RPCServerLimits().maxDepth
 
@@ -74,6 +77,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
+        guard RPCServerLimits(maxBodyBytes: maxBodyBytes, maxHeldBodyBytes: maxHeldBodyBytes).maxHeldLargeBodyBytes >= maxBodyBytes else {
+            throw ValidationError("--max-held-body-bytes must be at least 4/3 of --max-body-bytes: a quarter is kept for ordinary calls")
+        }
         guard maxDepth >= 10 else {
             throw ValidationError("--max-depth must be at least 10 (startedRenderProject's frame list alone nests 8 deep)")
         }
@@ -100,7 +106,7 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = RenderTrackerConfiguration(
             host: host,
             port: port,
-            limits: RPCServerLimits(maxBodyBytes: maxBodyBytes, maxDepth: maxDepth),
+            limits: RPCServerLimits(maxBodyBytes: maxBodyBytes, maxDepth: maxDepth, maxHeldBodyBytes: maxHeldBodyBytes),
             trackerLimits: TrackerLimits(
                 logEntriesPerFrame: logEntriesPerFrame, messageBytes: maxMessageBytes, maxLiveProjects: maxLiveProjects),
             idleTimeoutSeconds: idleTimeout == 0 ? nil : idleTimeout,
