@@ -16,6 +16,10 @@ public struct RenderTrackerConfiguration: Sendable {
     /// A connection with no request (or a stalled one) for this long is closed; nil never closes.
     /// Python's xmlrpc.client reconnects by itself when a kept-alive connection was closed.
     public var idleTimeoutSeconds: Int?
+    /// A request not read in full this long after its head arrived has its connection closed
+    /// (`RequestDeadlineHandler`); nil never. The largest body (32 MiB) needs 4.5 Mbit/s to
+    /// arrive in 60 s; a farm call arrives in one read.
+    public var requestSeconds: Int?
     /// The folder of Lua plugins; nil runs the built-in behaviour only.
     public var pluginFolder: String?
     public var pluginOptions: PluginOptions
@@ -32,7 +36,7 @@ public struct RenderTrackerConfiguration: Sendable {
 
     public init(
         host: String = "0.0.0.0", port: Int = 5002, limits: RPCServerLimits = .init(), trackerLimits: TrackerLimits = .init(),
-        idleTimeoutSeconds: Int? = 120, pluginFolder: String? = nil, pluginOptions: PluginOptions = .init(), pluginWatchSeconds: Double = 2,
+        idleTimeoutSeconds: Int? = 120, requestSeconds: Int? = 60, pluginFolder: String? = nil, pluginOptions: PluginOptions = .init(), pluginWatchSeconds: Double = 2,
         recordPath: String? = nil, recordReads: Bool = false, store: StoreLocation = .memory, storeOptions: StoreOptions = .init()
     ) {
         self.store = store
@@ -44,6 +48,7 @@ public struct RenderTrackerConfiguration: Sendable {
         self.limits = limits
         self.trackerLimits = trackerLimits
         self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.requestSeconds = requestSeconds
         self.pluginFolder = pluginFolder
         self.pluginOptions = pluginOptions
         self.pluginWatchSeconds = pluginWatchSeconds
@@ -123,7 +128,9 @@ public func buildApplication(
     router.addMonitoringRoutes(metrics: metrics, tracker: core.tracker, store: core.store)
     var app = Application(
         router: router,
-        server: .http1(configuration: .init(idleTimeout: configuration.idleTimeoutSeconds.map { .seconds(Int64($0)) })),
+        server: .http1(configuration: .init(
+            additionalChannelHandlers: configuration.requestSeconds.map { [RequestDeadlineHandler(limit: .seconds(Int64($0)), logger: logger)] } ?? [],
+            idleTimeout: configuration.idleTimeoutSeconds.map { .seconds(Int64($0)) })),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "rendertracker"),
         onServerRunning: { [plugins = core.plugins] channel in
             let port = channel.localAddress?.port ?? configuration.port

@@ -40,6 +40,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Close a connection idle (or stalled mid-request) for this many seconds; 0 never closes.")
     var idleTimeout = RenderTrackerConfiguration().idleTimeoutSeconds ?? 0
 
+    @Option(help: "Close a connection whose request is not read in full this many seconds after its head; 0 never closes.")
+    var requestSeconds = RenderTrackerConfiguration().requestSeconds ?? 0
+
     @Option(help: "Newest log entries kept per frame.")
     var logEntriesPerFrame = TrackerLimits().logEntriesPerFrame
 
@@ -84,6 +87,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--max-depth must be at least 10 (startedRenderProject's frame list alone nests 8 deep)")
         }
         guard idleTimeout >= 0 else { throw ValidationError("--idle-timeout must be 0 (never) or a number of seconds") }
+        guard requestSeconds >= 0 else { throw ValidationError("--request-seconds must be 0 (never) or a number of seconds") }
         guard logEntriesPerFrame > 0 else { throw ValidationError("--log-entries-per-frame must be positive") }
         guard maxMessageBytes >= 64 else { throw ValidationError("--max-message-bytes must be at least 64") }
         guard !recordReads || record != nil else { throw ValidationError("--record-reads needs --record FILE") }
@@ -110,6 +114,7 @@ struct ServeCommand: AsyncParsableCommand {
             trackerLimits: TrackerLimits(
                 logEntriesPerFrame: logEntriesPerFrame, messageBytes: maxMessageBytes, maxLiveProjects: maxLiveProjects),
             idleTimeoutSeconds: idleTimeout == 0 ? nil : idleTimeout,
+            requestSeconds: requestSeconds == 0 ? nil : requestSeconds,
             pluginFolder: plugins.plugins,
             pluginOptions: plugins.options,
             recordPath: record,

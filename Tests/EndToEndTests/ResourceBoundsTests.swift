@@ -13,6 +13,12 @@ struct ResourceBoundsTests {
         try await expectScenario("held_bodies")
     }
 
+    @Test("a body trickled at 2 bytes/s is cut off at the request deadline, with a log line", .timeLimit(.minutes(1)))
+    func trickledBody() async throws {
+        let output = try await expectScenario("trickled_body", serve: ["--request-seconds", "2", "--idle-timeout", "5"])
+        #expect(output.contains("closed connection: request not complete in time client=127.0.0.1 request=POST /RPC2 seconds=2"), "\(output)")
+    }
+
     /// Runs `rendertracker serve` (behind `wrapper`, e.g. `prlimit`) on a free port, then the
     /// scenario against it, and expects both to pass. Returns the daemon's output.
     @discardableResult

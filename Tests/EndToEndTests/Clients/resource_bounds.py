@@ -101,5 +101,26 @@ def held_bodies():
     check(ok, "the daemon still serves farm calls", ok)
 
 
+def trickled_body():
+    # Run against a daemon with --request-seconds 2 --idle-timeout 5: one byte every half second
+    # restarts the idle timeout each time, so only the request deadline can end this request.
+    connection = socket.create_connection((HOST, PORT), timeout=60)
+    connection.sendall(b"POST /RPC2 HTTP/1.1\r\nHost: tracker\r\nContent-Type: text/xml\r\nContent-Length: 1000\r\n\r\n<")
+    started = time.monotonic()
+    closed = False
+    while not closed and time.monotonic() - started < 30:
+        if select.select([connection], [], [], 0.5)[0]:
+            closed = answer_of(connection) is None
+        else:
+            try:
+                connection.sendall(b"m")
+            except (BrokenPipeError, ConnectionResetError):
+                closed = True
+    seconds = time.monotonic() - started
+    check(closed and seconds < 10, "the daemon closed the trickling connection after the request deadline", (closed, seconds))
+    ok, _ = farm_call()
+    check(ok, "the daemon still serves farm calls", ok)
+
+
 if __name__ == "__main__":
-    run({"held_bodies": held_bodies})
+    run({"held_bodies": held_bodies, "trickled_body": trickled_body})
