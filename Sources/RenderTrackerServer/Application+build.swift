@@ -20,6 +20,9 @@ public struct RenderTrackerConfiguration: Sendable {
     /// (`RequestDeadlineHandler`); nil never. The largest body (32 MiB) needs 4.5 Mbit/s to
     /// arrive in 60 s; a farm call arrives in one read.
     public var requestSeconds: Int?
+    /// Connections open at once (`ConnectionLimit`); nil derives it from the file limit when the
+    /// daemon is built (`FileLimit.maxConnections(forFileLimit:)`).
+    public var maxConnections: Int?
     /// The folder of Lua plugins; nil runs the built-in behaviour only.
     public var pluginFolder: String?
     public var pluginOptions: PluginOptions
@@ -36,7 +39,7 @@ public struct RenderTrackerConfiguration: Sendable {
 
     public init(
         host: String = "0.0.0.0", port: Int = 5002, limits: RPCServerLimits = .init(), trackerLimits: TrackerLimits = .init(),
-        idleTimeoutSeconds: Int? = 120, requestSeconds: Int? = 60, pluginFolder: String? = nil, pluginOptions: PluginOptions = .init(), pluginWatchSeconds: Double = 2,
+        idleTimeoutSeconds: Int? = 120, requestSeconds: Int? = 60, maxConnections: Int? = nil, pluginFolder: String? = nil, pluginOptions: PluginOptions = .init(), pluginWatchSeconds: Double = 2,
         recordPath: String? = nil, recordReads: Bool = false, store: StoreLocation = .memory, storeOptions: StoreOptions = .init()
     ) {
         self.store = store
@@ -49,6 +52,7 @@ public struct RenderTrackerConfiguration: Sendable {
         self.trackerLimits = trackerLimits
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.requestSeconds = requestSeconds
+        self.maxConnections = maxConnections
         self.pluginFolder = pluginFolder
         self.pluginOptions = pluginOptions
         self.pluginWatchSeconds = pluginWatchSeconds
@@ -103,6 +107,8 @@ public func buildApplication(
         metrics.reportPlugins(of: plugins)
     }
     let bodyBudget = metrics.makeBodyBudget(limits: configuration.limits)
+    let connections = metrics.makeConnectionLimit(
+        maximum: configuration.maxConnections ?? FileLimit.maxConnections(forFileLimit: FileLimit.current ?? 1024), logger: logger)
     let callMetrics = RPCCallMetrics(registry: metrics.registry, methodNames: core.dispatcher.methods.keys)
     let endpoint = RPCEndpoint(dispatcher: core.dispatcher.observed(by: callMetrics), limits: configuration.limits)
 
@@ -129,7 +135,8 @@ public func buildApplication(
     var app = Application(
         router: router,
         server: .http1(configuration: .init(
-            additionalChannelHandlers: configuration.requestSeconds.map { [RequestDeadlineHandler(limit: .seconds(Int64($0)), logger: logger)] } ?? [],
+            additionalChannelHandlers: [ConnectionLimitHandler(limit: connections)]
+                + (configuration.requestSeconds.map { [RequestDeadlineHandler(limit: .seconds(Int64($0)), logger: logger)] } ?? []),
             idleTimeout: configuration.idleTimeoutSeconds.map { .seconds(Int64($0)) })),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "rendertracker"),
         onServerRunning: { [plugins = core.plugins] channel in

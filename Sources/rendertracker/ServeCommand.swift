@@ -43,6 +43,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Close a connection whose request is not read in full this many seconds after its head; 0 never closes.")
     var requestSeconds = RenderTrackerConfiguration().requestSeconds ?? 0
 
+    @Option(help: ArgumentHelp(
+        "Connections open at once; past it a new one takes the place of the longest idle. Default: the open-file limit (raised to its hard limit at start) less 128, at most 16384.",
+        valueName: "n"))
+    var maxConnections: Int?
+
     @Option(help: "Newest log entries kept per frame.")
     var logEntriesPerFrame = TrackerLimits().logEntriesPerFrame
 
@@ -87,6 +92,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--max-depth must be at least 10 (startedRenderProject's frame list alone nests 8 deep)")
         }
         guard idleTimeout >= 0 else { throw ValidationError("--idle-timeout must be 0 (never) or a number of seconds") }
+        guard maxConnections.map({ $0 > 0 }) ?? true else { throw ValidationError("--max-connections must be positive") }
         guard requestSeconds >= 0 else { throw ValidationError("--request-seconds must be 0 (never) or a number of seconds") }
         guard logEntriesPerFrame > 0 else { throw ValidationError("--log-entries-per-frame must be positive") }
         guard maxMessageBytes >= 64 else { throw ValidationError("--max-message-bytes must be at least 64") }
@@ -107,6 +113,17 @@ struct ServeCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { ConsoleLogHandler(label: $0) }
         var logger = Logger(label: "rendertracker")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let files = FileLimit.raiseToHard()
+        let connections = maxConnections ?? FileLimit.maxConnections(forFileLimit: files?.now ?? 1024)
+        logger.notice("open files", metadata: [
+            "limit": "\(files.map { "\($0.now)" } ?? "unknown")", "raisedFrom": "\(files.map { "\($0.was)" } ?? "unknown")",
+            "maxConnections": "\(connections)",
+        ])
+        if let files, connections > files.now - FileLimit.headroom {
+            logger.warning("--max-connections is close to the open-file limit: raise LimitNOFILE (see docs/operations.md)", metadata: [
+                "maxConnections": "\(connections)", "limit": "\(files.now)",
+            ])
+        }
         let configuration = RenderTrackerConfiguration(
             host: host,
             port: port,
@@ -115,6 +132,7 @@ struct ServeCommand: AsyncParsableCommand {
                 logEntriesPerFrame: logEntriesPerFrame, messageBytes: maxMessageBytes, maxLiveProjects: maxLiveProjects),
             idleTimeoutSeconds: idleTimeout == 0 ? nil : idleTimeout,
             requestSeconds: requestSeconds == 0 ? nil : requestSeconds,
+            maxConnections: connections,
             pluginFolder: plugins.plugins,
             pluginOptions: plugins.options,
             recordPath: record,

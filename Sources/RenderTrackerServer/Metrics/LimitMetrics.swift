@@ -1,3 +1,4 @@
+import Logging
 import Prometheus
 
 extension ServerMetrics {
@@ -16,5 +17,23 @@ extension ServerMetrics {
             held.set(Int64(budget.heldBytes))
         }
         return budget
+    }
+
+    /// The daemon's connection limit, reporting open connections (at each scrape), connections
+    /// closed to make room and connections refused.
+    func makeConnectionLimit(maximum: Int, logger: Logger) -> ConnectionLimit {
+        let open = registry.makeGauge(descriptor: .named("rendertracker_connections", help: "Open HTTP connections."))
+        let limit = ConnectionLimit(
+            maximum: maximum, logger: logger,
+            refusals: registry.makeCounter(
+                descriptor: .named(
+                    "rendertracker_connections_refused_total", help: "Connections closed at once because the connection limit was reached and none was idle.")),
+            closedForRoom: registry.makeCounter(
+                descriptor: .named(
+                    "rendertracker_connections_closed_for_room_total", help: "Idle connections closed to make room for a new one at the connection limit.")))
+        beforeEachScrape {
+            open.set(Int64(limit.openCount))
+        }
+        return limit
     }
 }

@@ -1,7 +1,9 @@
 """What no number of clients may take from the daemon (docs/operations.md, Limits), attacked over
 raw sockets while a farm call, through Python's xmlrpc.client, must still be served.
 Usage: resource_bounds.py URL SCENARIO PID   (PID: the daemon's process, whose memory is read from /proc)"""
+import os
 import re
+import resource
 import select
 import socket
 import sys
@@ -122,5 +124,46 @@ def trickled_body():
     check(ok, "the daemon still serves farm calls", ok)
 
 
+def cpu_seconds():
+    fields = open("/proc/%d/stat" % PID).read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def idle_sockets():
+    # Run against a daemon started with a soft limit of 1,024 open files: 1,100 sockets that
+    # never send a byte stopped all service and burned a core until they closed.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(max(soft, 2048), hard), hard))
+    sockets = [socket.create_connection((HOST, PORT), timeout=10) for _ in range(1100)]
+    time.sleep(1)
+    before = cpu_seconds()
+    time.sleep(3)
+    spent = cpu_seconds() - before
+    check(spent < 1, "the daemon idles beside 1,100 idle sockets (CPU seconds in 3 s)", spent)
+    ok, seconds = farm_call()
+    check(ok and seconds < 5, "a farm call is served within seconds", seconds)
+    for connection in sockets:
+        connection.close()
+
+
+def busy_connections():
+    # Run against a daemon with --max-connections 20: 20 connections each in the middle of a
+    # request leave no idle one to close, so a 21st is refused (closed at once).
+    busy = []
+    for _ in range(20):
+        connection = socket.create_connection((HOST, PORT), timeout=10)
+        connection.sendall(b"POST /RPC2 HTTP/1.1\r\nHost: tracker\r\nContent-Length: 100\r\n\r\n<methodCall>")
+        busy.append(connection)
+    time.sleep(0.5)
+    extra = socket.create_connection((HOST, PORT), timeout=10)
+    check(select.select([extra], [], [], 5)[0] and answer_of(extra) is None, "a 21st connection is closed at once", None)
+    for connection in busy:
+        connection.close()
+    time.sleep(0.5)
+    ok, _ = farm_call()
+    check(ok, "once they are gone, a farm call is served", ok)
+
+
 if __name__ == "__main__":
-    run({"held_bodies": held_bodies, "trickled_body": trickled_body})
+    run({"held_bodies": held_bodies, "trickled_body": trickled_body, "idle_sockets": idle_sockets,
+         "busy_connections": busy_connections})
