@@ -63,7 +63,10 @@ let package = Package(
 
         // MARK: Model
         // Projects, frames, events, estimate. Pure Swift, no I/O, injectable clock.
-        .target(name: "RenderTracker", dependencies: [.product(name: "HeapModule", package: "swift-collections")], swiftSettings: strict),
+        .target(
+            name: "RenderTracker",
+            dependencies: [.product(name: "HeapModule", package: "swift-collections"), .product(name: "DequeModule", package: "swift-collections")],
+            swiftSettings: strict),
 
         // MARK: Lua
         // A generic sandboxed Lua host: a state, values, the byte codec, limits, host-function tables.

@@ -51,6 +51,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Newest log entries kept per frame.")
     var logEntriesPerFrame = TrackerLimits().logEntriesPerFrame
 
+    @Option(help: "Bytes a frame's log may hold; past it the oldest entries are dropped (the newest is always kept).")
+    var logBytesPerFrame = TrackerLimits().logBytesPerFrame
+
     @Option(help: "Largest stored error message, job id or image path, in bytes (longer ones keep head and tail).")
     var maxMessageBytes = TrackerLimits().messageBytes
 
@@ -95,6 +98,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxConnections.map({ $0 > 0 }) ?? true else { throw ValidationError("--max-connections must be positive") }
         guard requestSeconds >= 0 else { throw ValidationError("--request-seconds must be 0 (never) or a number of seconds") }
         guard logEntriesPerFrame > 0 else { throw ValidationError("--log-entries-per-frame must be positive") }
+        guard logBytesPerFrame > 0 else { throw ValidationError("--log-bytes-per-frame must be positive") }
         guard maxMessageBytes >= 64 else { throw ValidationError("--max-message-bytes must be at least 64") }
         guard !recordReads || record != nil else { throw ValidationError("--record-reads needs --record FILE") }
         if let store {
@@ -129,7 +133,8 @@ struct ServeCommand: AsyncParsableCommand {
             port: port,
             limits: RPCServerLimits(maxBodyBytes: maxBodyBytes, maxDepth: maxDepth, maxHeldBodyBytes: maxHeldBodyBytes),
             trackerLimits: TrackerLimits(
-                logEntriesPerFrame: logEntriesPerFrame, messageBytes: maxMessageBytes, maxLiveProjects: maxLiveProjects),
+                logEntriesPerFrame: logEntriesPerFrame, logBytesPerFrame: logBytesPerFrame, messageBytes: maxMessageBytes,
+                maxLiveProjects: maxLiveProjects),
             idleTimeoutSeconds: idleTimeout == 0 ? nil : idleTimeout,
             requestSeconds: requestSeconds == 0 ? nil : requestSeconds,
             maxConnections: connections,
