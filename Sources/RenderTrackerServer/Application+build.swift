@@ -94,8 +94,10 @@ public func buildApplication(
     let recorder = try configuration.recordPath.map { path throws(RenderLogRecorder.OpenError) in
         try RenderLogRecorder(path: path, recordReads: configuration.recordReads, source: "serve", logger: logger)
     }
+    let memoryReturn = MemoryReturnService(logger: logger)
     let core = TrackerCore(
         configuration: configuration.tracker, logger: logger, clock: clock, pluginEffects: pluginEffects, recorder: recorder,
+        observers: [memoryReturn],
         stallCheckSeconds: PluginService.stallCheckSeconds(watchSeconds: configuration.pluginWatchSeconds, options: configuration.pluginOptions),
         store: store, restored: restored
     )
@@ -152,6 +154,6 @@ public func buildApplication(
     if let recorder {
         app.addServices(RenderLogService(recorder: recorder, logger: logger))
     }
-    app.addServices(StoreService(core: core, logger: logger))
+    app.addServices(StoreService(core: core, logger: logger), memoryReturn)
     return app
 }

@@ -45,6 +45,12 @@ struct ResourceBoundsTests {
         #expect(output.contains("at the connection limit closedIdle=0 interval=10.0 seconds maximum=20 refused=1"), "\(output)")
     }
 
+    @Test("memory of removed projects is given back to the system", .timeLimit(.minutes(1)))
+    func memoryGivenBack() async throws {
+        let output = try await expectScenario("memory_given_back")
+        #expect(output.contains("memory given back departedEstimate="), "\(output)")
+    }
+
     /// A command prefix that runs the daemon with these open-file limits (in place: same process).
     private static func fileLimit(soft: Int, hard: Int) -> [String] {
         [
@@ -72,10 +78,12 @@ struct ResourceBoundsTests {
         defer { if daemon.process.isRunning { daemon.process.terminate() } }  // when a #require below fails
         let listening = try #require(await daemon.line(containing: "listening address="), sourceLocation: sourceLocation)
         let port = try #require(listening.split(separator: ":").last.map(String.init), sourceLocation: sourceLocation)
+        // Read the daemon's log as it comes: with the pipe full, its next log line would block it.
+        let log = Task { await daemon.finish() }
         let outcome = try await PythonScript.run(
             "resource_bounds.py", ["http://127.0.0.1:\(port)", scenario, "\(daemon.process.processIdentifier)"])
         daemon.process.terminate()
-        let output = await daemon.finish().output
+        let output = await log.value.output
         #expect(outcome.status == 0, "\(scenario) failed:\n\(outcome.output)\ndaemon:\n\(output.suffix(3000))", sourceLocation: sourceLocation)
         return output
     }
