@@ -13,7 +13,8 @@ public struct ChangeBatch: Sendable {
     /// and each holds the tracker's lock for 1,000 summaries only.
     public static let maxProjectsPerBatch = 1000
 
-    /// The event counter when read: the stream's next cursor, and the SSE `id`.
+    /// The event counter when read: the stream's next cursor and SSE `id`, unless the batch's
+    /// summaries are paged (`morePast`; see the server's `EventStream`).
     public var eventID: Int
     /// Every project name, sorted; nil when the stream already sent this list.
     public var projectNames: [String]?

@@ -38,7 +38,8 @@ public enum FileLimit {
     }
 
     /// The most connections the default allows whatever the file limit: an idle connection holds
-    /// about 13 KB (1,100 idle sockets grew a debug build by 14 MB), so 16,384 hold about 210 MB.
+    /// about 11 KB (10,000 idle sockets grew a release build by 104 MiB), so 16,384 hold about
+    /// 180 MB.
     /// A 4,000-node farm keeps one connection per running job (the drop-in module's kept-alive
     /// `ServerProxy`): four jobs on every node fit, and past the limit an idle connection is
     /// closed to make room (`ConnectionLimit`), which its client reopens by itself.
