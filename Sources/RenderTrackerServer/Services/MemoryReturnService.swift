@@ -9,8 +9,8 @@ import Synchronization
 
 /// Gives the memory of projects that left (removed, replaced, evicted) back to the system.
 /// glibc keeps what the daemon frees for its own later use: removing 100,000 projects of 3 frames
-/// (a debug build: 45 MiB idle, 289 MiB with them) gave back nothing, and `malloc_trim(0)` then
-/// brought it to 111 MiB. So this stage counts what left (inside the lock: one atomic add) and,
+/// (a release build: 39 MiB idle, 278 MiB with them) gave back nothing; trimmed, it is 106 MiB
+/// within 11 s. So this stage counts what left (inside the lock: one atomic add) and,
 /// at most every `interval`, trims once about `trimAfterBytes` worth has left since the last trim.
 /// A trim takes glibc's arena locks for its length (logged), so it is not done on every removal.
 final class MemoryReturnService: TrackerObserver, Service {
@@ -18,9 +18,10 @@ final class MemoryReturnService: TrackerObserver, Service {
     /// What projects and frames that left are worth before a trim, estimated from the measured
     /// figures below; 32 MiB is a noticeable share of the memory budget and little CPU.
     static let trimAfterBytes = 32 << 20
-    /// A live project of a few frames (100,000 of 3 frames took 244 MiB, about 2,500 bytes each
-    /// with its frames) and a frame (1,000,000 waiting frames took 293 MiB, docs/performance.md).
-    static let bytesPerProject = 2_500
+    /// A project without its frames, and a frame: 1,000,000 waiting frames took 293 MiB (about
+    /// 300 bytes each, docs/performance.md), and 100,000 projects of 3 frames 244 MiB (about 2,500
+    /// bytes each, so 1,600 without the frames).
+    static let bytesPerProject = 1_600
     static let bytesPerFrame = 300
 
     private let logger: Logger
