@@ -314,7 +314,7 @@ public final class SQLiteStore: TrackerStore {
     // MARK: - Past renders
 
     public func history(of project: String, limit: Int) throws(StoreError) -> [PastRender] {
-        let unwritten = state.withLock { $0.unwrittenRenders.values.filter { $0.project.name == project } }
+        let unwritten = state.withLock { $0.unwrittenRenders.values.filter { ProjectKey($0.project.name) == ProjectKey(project) } }
             .map { PastRender($0.project, ending: PastRender.Ending($0.reason)) }
         let stored: [PastRender]
         do {

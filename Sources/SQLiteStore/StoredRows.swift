@@ -8,7 +8,8 @@ enum StoredRows {
 
     /// Every live project with its frames, as of the last checkpoint.
     static func loadProjects(_ db: Database) throws -> [Project] {
-        var records: [String: ProjectRecord] = [:]
+        // Keyed by bytes, as the tracker keys names (SQLite's TEXT keys compare bytes too).
+        var records: [ProjectKey: ProjectRecord] = [:]
         let projects = try Row.fetchCursor(db, sql: """
             SELECT name, job_id, generates_ifds, started_at, created_event_id, created_implicitly, last_event_id,
                    last_project_error, last_changed_at, peak_rendering, evidence FROM projects
@@ -16,7 +17,7 @@ enum StoredRows {
         while let row = try projects.next() {
             let name: String = try row.decode(atIndex: 0)
             var evidence = ByteReader([UInt8](try row.decode(Data.self, atIndex: 10)))
-            records[name] = ProjectRecord(
+            records[ProjectKey(name)] = ProjectRecord(
                 name: name, jobID: try row.decode(atIndex: 1), generatesIFDs: try row.decode(atIndex: 2),
                 startedAt: Timestamp(secondsSince1970: try row.decode(atIndex: 3)), createdEventID: try row.decode(atIndex: 4),
                 createdImplicitly: try row.decode(atIndex: 5), lastEventID: try row.decode(atIndex: 6),
@@ -24,15 +25,15 @@ enum StoredRows {
                 peakRendering: try row.decode(atIndex: 9), renderDurations: try evidence.doubles(),
                 downloadDurations: try evidence.doubles(), completionTimes: try evidence.doubles())
         }
-        var frames: [String: [Frame]] = [:]
+        var frames: [ProjectKey: [Frame]] = [:]
         let cursor = try Row.fetchCursor(db, sql: """
             SELECT project, number, status, render_fraction, download_fraction, job_id, image_path, error, event_id,
                    render_started_at, render_seen_from_start, download_started_at, finished_at, last_progress_at, machine, attempts,
                    render_seconds, machine_seconds, log, failed_on FROM frames ORDER BY project
             """)
-        var current: (name: String, frames: [Frame])?
+        var current: (name: ProjectKey, frames: [Frame])?
         while let row = try cursor.next() {
-            let name: String = try row.decode(atIndex: 0)
+            let name = ProjectKey(try row.decode(String.self, atIndex: 0))
             if current?.name != name {
                 if let current { frames[current.name] = current.frames }
                 current = (name, [])
@@ -51,7 +52,7 @@ enum StoredRows {
                 failedOn: machines(try row.decode(atIndex: 19))))
         }
         if let current { frames[current.name] = current.frames }
-        return records.values.map { Project(restoring: $0, frames: frames[$0.name] ?? []) }
+        return records.values.map { Project(restoring: $0, frames: frames[ProjectKey($0.name)] ?? []) }
     }
 
     /// The machines of failed attempts, one per line (addresses hold no line break).
@@ -65,8 +66,8 @@ enum StoredRows {
 
     /// One checkpoint, in the transaction the caller opened.
     static func write(_ batch: CheckpointBatch, reports: [RenderReport], in db: Database) throws {
-        for name in batch.deleted {
-            try deleteProject(name, in: db)
+        for key in batch.deleted {
+            try deleteProject(key.name, in: db)
         }
         for change in batch.projects {
             switch change {
