@@ -172,7 +172,7 @@ public struct Project: Sendable {
     /// Applies `change` to a frame, stamps it with `eventID`, logs what `change` returns, and keeps
     /// counts, recency and estimate evidence in step. Returns the status before and after.
     mutating func update(
-        slot: Int32, eventID: Int, at time: Timestamp, logCapacity: Int,
+        slot: Int32, eventID: Int, at time: Timestamp, limits: TrackerLimits,
         _ change: (inout Frame) -> FrameEvent
     ) -> (before: FrameStatus, after: FrameStatus) {
         let index = Int(slot)
@@ -180,7 +180,7 @@ public struct Project: Sendable {
         let event = change(&frames[index])
         let after = frames[index].status
         frames[index].eventID = eventID
-        frames[index].log.record(FrameLogEntry(time: time, event: event), capacity: logCapacity)
+        frames[index].log.record(FrameLogEntry(time: time, event: event), limits: limits)
         lastEventID = eventID
         lastChangedAt = time
         if before != after {

@@ -24,6 +24,21 @@ public struct ProjectKey: Hashable, Comparable, Sendable {
         lhs.name.utf8.lexicographicallyPrecedes(rhs.name.utf8)
     }
 
+    /// The position of the first name after `name` in `names`, which are sorted by bytes.
+    public static func indexAfter(_ name: String, in names: [String]) -> Int {
+        let key = ProjectKey(name)
+        var (low, high) = (names.startIndex, names.endIndex)
+        while low < high {
+            let middle = (low + high) / 2
+            if key < ProjectKey(names[middle]) {
+                high = middle
+            } else {
+                low = middle + 1
+            }
+        }
+        return low
+    }
+
     /// Whether two lists name the same projects in the same order, byte for byte.
     public static func sameNames(_ lhs: [String], _ rhs: [String]) -> Bool {
         lhs.elementsEqual(rhs) { ProjectKey($0) == ProjectKey($1) }

@@ -187,7 +187,7 @@ public struct Tracker: Sendable {
         for number in Set(numbers).sorted() {
             let eventID = nextEventID()
             let (slot, _) = project.slot(for: number, jobID: jobID, eventID: eventID)
-            _ = project.update(slot: slot, eventID: eventID, at: now, logCapacity: limits.logEntriesPerFrame) { _ in
+            _ = project.update(slot: slot, eventID: eventID, at: now, limits: limits) { _ in
                 .waiting(jobID: jobID)
             }
         }
@@ -219,15 +219,14 @@ public struct Tracker: Sendable {
         var (project, projectIsNew) = takeProject(name, via: method, at: now, events: &events)
         let stateBefore = project.state
         let eventID = nextEventID()
-        let capacity = limits.logEntriesPerFrame
         let (slot, added) = project.slot(for: number, jobID: project.jobID, eventID: eventID)
         if added {
-            _ = project.update(slot: slot, eventID: eventID, at: now, logCapacity: capacity) { _ in
+            _ = project.update(slot: slot, eventID: eventID, at: now, limits: limits) { _ in
                 .addedImplicitly(method: method, projectCreated: projectIsNew)
             }
             events.append(.frameAddedImplicitly(project: name, frame: number, method: method))
         }
-        let (before, after) = project.update(slot: slot, eventID: eventID, at: now, logCapacity: capacity, change)
+        let (before, after) = project.update(slot: slot, eventID: eventID, at: now, limits: limits, change)
         if before != after {
             let frame = project.frame(atSlot: slot)
             events.append(.frameStatusChanged(
@@ -246,9 +245,8 @@ public struct Tracker: Sendable {
         let stateBefore = project.state
         project.lastProjectError = message
         events.append(.projectError(project: name, message: message))
-        let capacity = limits.logEntriesPerFrame
         for slot in project.slots {
-            let (before, after) = project.update(slot: slot, eventID: nextEventID(), at: now, logCapacity: capacity) { frame in
+            let (before, after) = project.update(slot: slot, eventID: nextEventID(), at: now, limits: limits) { frame in
                 if frame.status == .done {
                     return .projectError(message, keptStatus: .done)
                 }

@@ -16,6 +16,13 @@ public struct RenderTrackerConfiguration: Sendable {
     /// A connection with no request (or a stalled one) for this long is closed; nil never closes.
     /// Python's xmlrpc.client reconnects by itself when a kept-alive connection was closed.
     public var idleTimeoutSeconds: Int?
+    /// A request not read in full this long after its head arrived has its connection closed
+    /// (`RequestDeadlineHandler`); nil never. The largest body (32 MiB) needs 4.5 Mbit/s to
+    /// arrive in 60 s; a farm call arrives in one read.
+    public var requestSeconds: Int?
+    /// Connections open at once (`ConnectionLimit`); nil derives it from the file limit when the
+    /// daemon is built (`FileLimit.maxConnections(forFileLimit:)`).
+    public var maxConnections: Int?
     /// The folder of Lua plugins; nil runs the built-in behaviour only.
     public var pluginFolder: String?
     public var pluginOptions: PluginOptions
@@ -32,7 +39,7 @@ public struct RenderTrackerConfiguration: Sendable {
 
     public init(
         host: String = "0.0.0.0", port: Int = 5002, limits: RPCServerLimits = .init(), trackerLimits: TrackerLimits = .init(),
-        idleTimeoutSeconds: Int? = 120, pluginFolder: String? = nil, pluginOptions: PluginOptions = .init(), pluginWatchSeconds: Double = 2,
+        idleTimeoutSeconds: Int? = 120, requestSeconds: Int? = 60, maxConnections: Int? = nil, pluginFolder: String? = nil, pluginOptions: PluginOptions = .init(), pluginWatchSeconds: Double = 2,
         recordPath: String? = nil, recordReads: Bool = false, store: StoreLocation = .memory, storeOptions: StoreOptions = .init()
     ) {
         self.store = store
@@ -44,6 +51,8 @@ public struct RenderTrackerConfiguration: Sendable {
         self.limits = limits
         self.trackerLimits = trackerLimits
         self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.requestSeconds = requestSeconds
+        self.maxConnections = maxConnections
         self.pluginFolder = pluginFolder
         self.pluginOptions = pluginOptions
         self.pluginWatchSeconds = pluginWatchSeconds
@@ -85,8 +94,10 @@ public func buildApplication(
     let recorder = try configuration.recordPath.map { path throws(RenderLogRecorder.OpenError) in
         try RenderLogRecorder(path: path, recordReads: configuration.recordReads, source: "serve", logger: logger)
     }
+    let memoryReturn = MemoryReturnService(logger: logger)
     let core = TrackerCore(
         configuration: configuration.tracker, logger: logger, clock: clock, pluginEffects: pluginEffects, recorder: recorder,
+        observers: [memoryReturn],
         stallCheckSeconds: PluginService.stallCheckSeconds(watchSeconds: configuration.pluginWatchSeconds, options: configuration.pluginOptions),
         store: store, restored: restored
     )
@@ -97,6 +108,9 @@ public func buildApplication(
     if let plugins = core.plugins {
         metrics.reportPlugins(of: plugins)
     }
+    let bodyBudget = metrics.makeBodyBudget(limits: configuration.limits)
+    let connections = metrics.makeConnectionLimit(
+        maximum: configuration.maxConnections ?? FileLimit.maxConnections(forFileLimit: FileLimit.current ?? 1024), logger: logger)
     let callMetrics = RPCCallMetrics(registry: metrics.registry, methodNames: core.dispatcher.methods.keys)
     let endpoint = RPCEndpoint(dispatcher: core.dispatcher.observed(by: callMetrics), limits: configuration.limits)
 
@@ -104,7 +118,7 @@ public func buildApplication(
     let rpc = router.group()
         .add(middleware: SameOriginMiddleware())
         .add(middleware: RequestTimingMiddleware(histogram: callMetrics.requestDuration))
-        .add(middleware: RequestBodyMiddleware(limit: configuration.limits.maxBodyBytes))
+        .add(middleware: RequestBodyMiddleware(limit: configuration.limits.maxBodyBytes, budget: bodyBudget))
     for path in ["/", "/RPC2", "/rpc"] {
         rpc.post(RouterPath(path)) { request, context in
             try await endpoint.respond(to: request, context: context)
@@ -122,7 +136,10 @@ public func buildApplication(
     router.addMonitoringRoutes(metrics: metrics, tracker: core.tracker, store: core.store)
     var app = Application(
         router: router,
-        server: .http1(configuration: .init(idleTimeout: configuration.idleTimeoutSeconds.map { .seconds(Int64($0)) })),
+        server: .http1(configuration: .init(
+            additionalChannelHandlers: [ConnectionLimitHandler(limit: connections)]
+                + (configuration.requestSeconds.map { [RequestDeadlineHandler(limit: .seconds(Int64($0)), logger: logger)] } ?? []),
+            idleTimeout: configuration.idleTimeoutSeconds.map { .seconds(Int64($0)) })),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "rendertracker"),
         onServerRunning: { [plugins = core.plugins] channel in
             let port = channel.localAddress?.port ?? configuration.port
@@ -137,6 +154,6 @@ public func buildApplication(
     if let recorder {
         app.addServices(RenderLogService(recorder: recorder, logger: logger))
     }
-    app.addServices(StoreService(core: core, logger: logger))
+    app.addServices(StoreService(core: core, logger: logger), memoryReturn)
     return app
 }

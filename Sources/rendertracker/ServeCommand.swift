@@ -31,14 +31,28 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body in bytes, before and after gzip inflation.")
     var maxBodyBytes = RPCServerLimits().maxBodyBytes
 
+    @Option(help: "Bytes of request bodies held at once across all connections; beyond it, HTTP 503 with Retry-After.")
+    var maxHeldBodyBytes = RPCServerLimits().maxHeldBodyBytes
+
     @Option(help: "Deepest nesting of XML elements or JSON values in a request.")
     var maxDepth = RPCServerLimits().maxDepth
 
     @Option(help: "Close a connection idle (or stalled mid-request) for this many seconds; 0 never closes.")
     var idleTimeout = RenderTrackerConfiguration().idleTimeoutSeconds ?? 0
 
+    @Option(help: "Close a connection whose request is not read in full this many seconds after its head; 0 never closes.")
+    var requestSeconds = RenderTrackerConfiguration().requestSeconds ?? 0
+
+    @Option(help: ArgumentHelp(
+        "Connections open at once; past it a new one takes the place of the longest idle. Default: the open-file limit (raised to its hard limit at start) less 128, at most 16384.",
+        valueName: "n"))
+    var maxConnections: Int?
+
     @Option(help: "Newest log entries kept per frame.")
     var logEntriesPerFrame = TrackerLimits().logEntriesPerFrame
+
+    @Option(help: "Bytes a frame's log may hold; past it the oldest entries are dropped (the newest is always kept).")
+    var logBytesPerFrame = TrackerLimits().logBytesPerFrame
 
     @Option(help: "Largest stored error message, job id or image path, in bytes (longer ones keep head and tail).")
     var maxMessageBytes = TrackerLimits().messageBytes
@@ -74,11 +88,17 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
+        guard RPCServerLimits(maxBodyBytes: maxBodyBytes, maxHeldBodyBytes: maxHeldBodyBytes).maxHeldLargeBodyBytes >= maxBodyBytes else {
+            throw ValidationError("--max-held-body-bytes must be at least 4/3 of --max-body-bytes: a quarter is kept for ordinary calls")
+        }
         guard maxDepth >= 10 else {
             throw ValidationError("--max-depth must be at least 10 (startedRenderProject's frame list alone nests 8 deep)")
         }
         guard idleTimeout >= 0 else { throw ValidationError("--idle-timeout must be 0 (never) or a number of seconds") }
+        guard maxConnections.map({ $0 > 0 }) ?? true else { throw ValidationError("--max-connections must be positive") }
+        guard requestSeconds >= 0 else { throw ValidationError("--request-seconds must be 0 (never) or a number of seconds") }
         guard logEntriesPerFrame > 0 else { throw ValidationError("--log-entries-per-frame must be positive") }
+        guard logBytesPerFrame > 0 else { throw ValidationError("--log-bytes-per-frame must be positive") }
         guard maxMessageBytes >= 64 else { throw ValidationError("--max-message-bytes must be at least 64") }
         guard !recordReads || record != nil else { throw ValidationError("--record-reads needs --record FILE") }
         if let store {
@@ -97,13 +117,27 @@ struct ServeCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { ConsoleLogHandler(label: $0) }
         var logger = Logger(label: "rendertracker")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let files = FileLimit.raiseToHard()
+        let connections = maxConnections ?? FileLimit.maxConnections(forFileLimit: files?.now ?? 1024)
+        logger.notice("open files", metadata: [
+            "limit": "\(files.map { "\($0.now)" } ?? "unknown")", "raisedFrom": "\(files.map { "\($0.was)" } ?? "unknown")",
+            "maxConnections": "\(connections)",
+        ])
+        if let files, connections > files.now - FileLimit.headroom {
+            logger.warning("--max-connections is close to the open-file limit: raise LimitNOFILE (see docs/operations.md)", metadata: [
+                "maxConnections": "\(connections)", "limit": "\(files.now)",
+            ])
+        }
         let configuration = RenderTrackerConfiguration(
             host: host,
             port: port,
-            limits: RPCServerLimits(maxBodyBytes: maxBodyBytes, maxDepth: maxDepth),
+            limits: RPCServerLimits(maxBodyBytes: maxBodyBytes, maxDepth: maxDepth, maxHeldBodyBytes: maxHeldBodyBytes),
             trackerLimits: TrackerLimits(
-                logEntriesPerFrame: logEntriesPerFrame, messageBytes: maxMessageBytes, maxLiveProjects: maxLiveProjects),
+                logEntriesPerFrame: logEntriesPerFrame, logBytesPerFrame: logBytesPerFrame, messageBytes: maxMessageBytes,
+                maxLiveProjects: maxLiveProjects),
             idleTimeoutSeconds: idleTimeout == 0 ? nil : idleTimeout,
+            requestSeconds: requestSeconds == 0 ? nil : requestSeconds,
+            maxConnections: connections,
             pluginFolder: plugins.plugins,
             pluginOptions: plugins.options,
             recordPath: record,

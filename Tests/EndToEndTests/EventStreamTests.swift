@@ -8,7 +8,7 @@ import RenderTrackerTesting
 struct EventStreamTests {
     @Test(arguments: [
         "events_arrive", "coalesced", "resume_with_cursor", "resume_with_last_event_id", "reset_and_removal", "bad_parameters",
-        "stream_limit", "monitor_files", "name_with_space",
+        "stream_limit", "monitor_files", "name_with_space", "paged_first_batch",
     ])
     func scenario(_ scenario: String) async throws {
         try await PythonScript.expectScenario("event_stream.py", scenario)

@@ -132,6 +132,32 @@ struct FrameLogTests {
         #expect(Array(texts.dropFirst()) == ((51 - capacity)...50).map { "Error: e\($0)" })
     }
 
+    @Test("A log holds at most logBytesPerFrame: of 200 errors of 60 KiB the newest four stay, the rest dropped and counted")
+    func boundedInBytes() throws {
+        var farm = Farm()
+        farm.start("p", frames: [1])
+        let message = { (attempt: Int) in "\(attempt) " + String(repeating: "m", count: 60 * 1024) }
+        for attempt in 1...200 {
+            farm.fail("p", 1, message(attempt))
+        }
+        let log = try farm.frame("p", 1).log
+        let held = log.entries.reduce(0) { $0 + $1.heldBytes }
+        #expect(held <= TrackerLimits().logBytesPerFrame && held > TrackerLimits().logBytesPerFrame - 61 * 1024)
+        #expect(log.entries.map(\.event) == (197...200).map { .error(message($0)) })
+        #expect(farm.log("p", 1).first == "[197 earlier entries dropped]")
+    }
+
+    @Test("The newest entry is kept even when it alone is over logBytesPerFrame")
+    func newestEntryKept() {
+        var farm = Farm(limits: TrackerLimits(logBytesPerFrame: 100))
+        farm.start("p", frames: [1])
+        farm.fail("p", 1, String(repeating: "x", count: 500))
+        farm.fail("p", 1, "short")
+        #expect(farm.logTexts("p", 1) == ["[2 earlier entries dropped]", "Error: short"])
+        farm.fail("p", 1, String(repeating: "y", count: 500))
+        #expect(farm.logTexts("p", 1) == ["[3 earlier entries dropped]", "Error: " + String(repeating: "y", count: 500)])
+    }
+
     @Test("Progress replacement does not count as dropped entries")
     func replacementNotDropped() {
         var farm = Farm(limits: TrackerLimits(logEntriesPerFrame: 3))

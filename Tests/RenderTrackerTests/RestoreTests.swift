@@ -91,16 +91,29 @@ struct RestoreTests {
         var log = FrameLog()
         let start = Timestamp(secondsSince1970: 0)
         for index in 0..<7 {
-            log.record(FrameLogEntry(time: start.advanced(bySeconds: Double(index)), event: .error("e\(index)")), capacity: 3)
+            log.record(FrameLogEntry(time: start.advanced(bySeconds: Double(index)), event: .error("e\(index)")), limits: TrackerLimits(logEntriesPerFrame: 3))
         }
         var copy = FrameLog(entries: log.entries, droppedCount: log.droppedCount)
         #expect(copy.entries == log.entries && copy.droppedCount == 4)
         for index in 7..<9 {
             let entry = FrameLogEntry(time: start.advanced(bySeconds: Double(index)), event: .error("e\(index)"))
-            log.record(entry, capacity: 3)
-            copy.record(entry, capacity: 3)
+            log.record(entry, limits: TrackerLimits(logEntriesPerFrame: 3))
+            copy.record(entry, limits: TrackerLimits(logEntriesPerFrame: 3))
         }
         #expect(copy.entries == log.entries && copy.entries.map(\.event) == [.error("e6"), .error("e7"), .error("e8")])
+
+        // A log the byte limit trimmed goes on dropping the same entries once restored.
+        let limits = TrackerLimits(logBytesPerFrame: 3 * FrameLogEntry(time: start, event: .error("0123456789")).heldBytes)
+        var bounded = FrameLog()
+        for index in 0..<5 {
+            bounded.record(FrameLogEntry(time: start, event: .error("\(index)123456789")), limits: limits)
+        }
+        var restoredLog = FrameLog(entries: bounded.entries, droppedCount: bounded.droppedCount)
+        #expect(restoredLog.entries.count == 3 && restoredLog.droppedCount == 2)
+        let entry = FrameLogEntry(time: start, event: .error("5123456789"))
+        bounded.record(entry, limits: limits)
+        restoredLog.record(entry, limits: limits)
+        #expect(restoredLog.entries == bounded.entries && restoredLog.droppedCount == 3)
 
         var samples = RecentSamples(capacity: 4)
         for value in 1...6 { samples.add(Double(value)) }

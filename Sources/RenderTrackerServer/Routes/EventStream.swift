@@ -110,9 +110,17 @@ struct EventStream: Sendable {
     }
 
     /// Writes batches until the server stops, the client goes away (its connection closed, or a
-    /// write fails) or the task is cancelled.
+    /// write fails) or the task is cancelled. A batch with more summaries than
+    /// `ChangeBatch.maxProjectsPerBatch` is sent in pages, one after the other; until the last,
+    /// each page's id stays the cursor the paging started from, so a stream resumed from it misses
+    /// nothing, and after the last the summaries are read again from the first page's moment,
+    /// since projects of earlier pages may have changed meanwhile.
     private func send(_ query: Query, to writer: inout any ResponseBodyWriter, until closed: ConnectionClosed) async throws {
+        // Where a resumed stream would start, and what summaries are read after.
         var cursor = query.cursor
+        var framesCursor = query.cursor
+        // While summaries are paged: the last name sent and the event id of the first page.
+        var paging: (after: String, firstPageEventID: Int)?
         var sentNames: [String]?
         var projectExisted: Bool?
         var prefix = Array("retry: \(Self.reconnectMilliseconds)\n".utf8)
@@ -120,34 +128,47 @@ struct EventStream: Sendable {
         while !feed.isShutDown, !Task.isCancelled, !closed.isSet {
             let (version, batch) = core.tracker.read { tracker in
                 (feed.version, ChangeBatch(
-                    tracker: tracker, since: cursor, following: query.project, sentNames: sentNames, projectExisted: projectExisted,
-                    timeLeft: core.timeLeft))
+                    tracker: tracker, since: cursor, after: paging?.after, framesSince: framesCursor, following: query.project,
+                    sentNames: sentNames, projectExisted: projectExisted, timeLeft: core.timeLeft))
             }
-            cursor = batch.eventID
+            framesCursor = batch.eventID
             projectExisted = batch.projectExists
+            let readAgain = batch.morePast != nil || paging != nil
+            if let last = batch.morePast {
+                paging = (last, paging?.firstPageEventID ?? batch.eventID)
+            } else {
+                cursor = paging?.firstPageEventID ?? batch.eventID
+                paging = nil
+            }
             if !batch.isEmpty {
                 sentNames = batch.projectNames ?? sentNames
-                try await writer.write(ByteBuffer(bytes: prefix + Self.message(batch)))
+                try await writer.write(ByteBuffer(bytes: prefix + Self.message(batch, id: cursor)))
                 prefix = []
                 lastWrite = .now
-                // Coalesce: whatever arrives meanwhile goes into the next batch.
-                try? await Task.sleep(for: Self.minimumInterval)
+                // Coalesce: whatever arrives meanwhile goes into the next batch; pages go at once.
+                if !readAgain {
+                    try? await Task.sleep(for: Self.minimumInterval)
+                }
             } else if ContinuousClock.now - lastWrite >= Self.heartbeatInterval {
                 try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
                 lastWrite = .now
             }
-            await waitForChange(after: version, orUntil: lastWrite + Self.heartbeatInterval)
+            if !readAgain {
+                await waitForChange(after: version, orUntil: lastWrite + Self.heartbeatInterval)
+            }
         }
     }
 
-    /// The SSE message: `id: <event_id>` and one `data:` line of JSON (JSONWriter escapes line
-    /// breaks, so the JSON is one line). Made after the tracker's lock is released: a plugin
-    /// estimator runs in `projects()`.
-    static func message(_ batch: ChangeBatch) -> [UInt8] {
-        var fields: [String: RPCValue] = ["event_id": .int(batch.eventID), "projects": .array(batch.projects())]
+    /// The SSE message: `id: <id>` and one `data:` line of JSON (JSONWriter escapes line breaks,
+    /// so the JSON is one line), whose `event_id` is `id` too: where a stream resumed from it
+    /// starts. `more` says that more summaries follow at once. Made after the tracker's lock is
+    /// released: a plugin estimator runs in `projects()`.
+    static func message(_ batch: ChangeBatch, id: Int) -> [UInt8] {
+        var fields: [String: RPCValue] = ["event_id": .int(id), "projects": .array(batch.projects())]
         fields["project_names"] = batch.projectNames.map { .array($0.map(RPCValue.string)) }
         fields["changes"] = batch.changes
-        var output = Array("id: \(batch.eventID)\ndata: ".utf8)
+        fields["more"] = batch.morePast.map { _ in .bool(true) }
+        var output = Array("id: \(id)\ndata: ".utf8)
         JSONWriter.write(.structure(fields), into: &output)
         output.append(contentsOf: "\n\n".utf8)
         return output

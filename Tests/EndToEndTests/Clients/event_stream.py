@@ -21,9 +21,15 @@ tracker = xmlrpc.client.ServerProxy(URL + "/RPC2", allow_none=True)
 class Stream:
     """One open event stream: sends the request, then reads chunked SSE messages."""
 
-    def __init__(self, query="", headers=None, timeout=5.0, source="127.0.0.1"):
-        """source: the client's address, any of 127.0.0.0/8 (the daemon counts streams per address)."""
-        self.socket = socket.create_connection((HOST, PORT), timeout=timeout, source_address=(source, 0))
+    def __init__(self, query="", headers=None, timeout=5.0, source="127.0.0.1", receive_buffer=None):
+        """source: the client's address, any of 127.0.0.0/8 (the daemon counts streams per address).
+        receive_buffer: a small socket buffer makes the daemon wait for the reader, as a slow page does."""
+        self.socket = socket.socket()
+        self.socket.settimeout(timeout)
+        if receive_buffer:
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+        self.socket.bind((source, 0))
+        self.socket.connect((HOST, PORT))
         lines = ["GET /events%s HTTP/1.1" % query, "Host: %s:%d" % (HOST, PORT), "Accept: text/event-stream"]
         lines += ["%s: %s" % item for item in (headers or {}).items()]
         self.socket.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
@@ -323,7 +329,52 @@ def monitor_files():
     check(status == 404, "an unknown monitor file is 404", status)
 
 
+def paged_first_batch():
+    # 4,500 projects: a first batch of every summary was 1.8 MB at once (39 MB for 100,000); it
+    # comes in pages of at most 1,000, each sent at once after the one before.
+    names = ["page/%04d" % number for number in range(4500)]
+    for first in range(0, len(names), 500):
+        batch = xmlrpc.client.MultiCall(tracker)
+        for name in names[first:first + 500]:
+            batch.startedRenderProject(name, [1, 2, 3], False, "1")
+        batch()
+    counter = tracker.getChangedFrames(names[0], 0)["event_id"]
+    # A slow reader (a small socket buffer) keeps the daemon in the middle of the pages while a
+    # project already sent (page/0005) and one not yet sent (page/4499) change.
+    stream = Stream("?project=page%2F0007&cursor=0", timeout=20, receive_buffer=16384)
+    messages = [stream.message()]
+    tracker.setFrameRenderFraction("page/0005", 1, 0.5)
+    tracker.setFrameRenderFraction("page/4499", 1, 0.25)
+    while messages[-1]["data"].get("more"):
+        messages.append(stream.message())
+    pages = [message["data"] for message in messages]
+    sizes = [len(json.dumps(page)) for page in pages]
+    check([len(page["projects"]) for page in pages] == [1000, 1000, 1000, 1000, 500],
+          "4,500 summaries come in pages of at most 1,000", [len(page["projects"]) for page in pages])
+    check(max(sizes) < 500000, "no page is over 500 KB", sizes)
+    sent = [summary["project"] for page in pages for summary in page["projects"]]
+    check(sent == names, "every project's summary comes once, in name order", len(sent))
+    check([page.get("more") for page in pages] == [True, True, True, True, None], "every page but the last says more follow", None)
+    check([message["id"] for message in messages[:-1]] == ["0"] * 4 and all(page["event_id"] == 0 for page in pages[:-1]),
+          "until the last page, the id stays the cursor the stream started from", [message["id"] for message in messages])
+    check(pages[-1]["event_id"] == counter, "the last page's id is the counter when the first page was read", (pages[-1]["event_id"], counter))
+    check(pages[0]["project_names"] == names and all("project_names" not in page for page in pages[1:]),
+          "the names come once, in the first page", None)
+    check(pages[0]["changes"]["reset"] and [frame[0] for frame in pages[0]["changes"]["frames"]] == [1, 2, 3]
+          and all("changes" not in page for page in pages[1:]), "the followed project's frames come once, in the first page", None)
+    # page/0005 changed after its page was sent: the summaries are read again from the first
+    # page's moment, so its new state follows; page/4499's came in its page or follows too.
+    latest = {}
+    for page in pages:
+        latest.update(summaries(page))
+    while latest["page/0005"]["status_counts"]["Rendering"] == 0 or latest["page/4499"]["status_counts"]["Rendering"] == 0:
+        latest.update(summaries(stream.message()["data"]))
+    check(True, "a project that changed during the pages is sent again", None)
+    stream.close()
+
+
 run({
+    "paged_first_batch": paged_first_batch,
     "events_arrive": events_arrive,
     "coalesced": coalesced,
     "resume_with_cursor": resume_with_cursor,

@@ -325,7 +325,30 @@ def reconnect():
         proxy.drop()
 
 
+def many_projects():
+    """3,500 projects: the first batch comes in pages of 1,000 (see protocol.md, Live updates);
+    the list shows them all, then live changes as before."""
+    for first in range(0, 3500, 500):
+        batch = xmlrpc.client.MultiCall(tracker)
+        for number in range(first, first + 500):
+            batch.startedRenderProject("many/shot_%04d" % number, [1, 2], False, str(number))
+        batch()
+    driver = browser()
+    try:
+        driver.get(URL + "/")
+        _, took = wait_until(driver, 'document.getElementById("project-count").textContent === "3500 of 3500 projects"', 30,
+                             "all 3,500 projects listed")
+        print("3,500 projects listed after %.3f s" % took)
+        check(driver.execute_script("return rendertrackerMonitor.stats.batches") >= 4, "they came in several batches", None)
+        tracker.setFrameError("many/shot_0001", 1, "mantra died")
+        wait_until(driver, 'document.querySelector(\'tr[data-project="many/shot_0001"] td[data-column="errors"]\').textContent === "1"',
+                   5, "a change after the pages shows")
+    finally:
+        driver.quit()
+
+
 run({
+    "many_projects": many_projects,
     "projects_list": projects_list,
     "project_view": project_view,
     "live_updates": live_updates,
