@@ -25,8 +25,8 @@ public enum ProjectSnapshot {
         lua.field("elapsed", .number(now.seconds(since: project.startedAt)))
         lua.field("builtin", .optional(builtInSecondsLeft))
         lua.field("rendering_peak", .integer(Int64(project.peakRendering)))
-        write("recent_render_seconds", project.renderDurations.values, into: &lua)
-        write("recent_download_seconds", project.downloadDurations.values, into: &lua)
+        write("recent_render_seconds", project.renderDurations.inOrder, into: &lua)
+        write("recent_download_seconds", project.downloadDurations.inOrder, into: &lua)
         write("recent_completions", project.completionTimes.values.sorted(), into: &lua)
         write("frames_in_flight", project.framesInFlight, into: &lua)
         let allFrames = allFrames && project.frameCount <= frameLimit

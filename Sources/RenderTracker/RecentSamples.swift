@@ -24,15 +24,26 @@ public struct RecentSamples: Sendable {
     public var count: Int { values.count }
     public var isEmpty: Bool { values.isEmpty }
 
+    /// Sums oldest first, whatever the ring's layout, so a set restored from a store
+    /// (`init(capacity:inOrder:)`) gives the very same figures, to the last bit.
+    private func sumOldestFirst(_ term: (Double) -> Double) -> Double {
+        let start = values.count < capacity ? 0 : next
+        var sum = 0.0
+        for offset in 0..<values.count {
+            sum += term(values[(start + offset) % values.count])
+        }
+        return sum
+    }
+
     public var mean: Double? {
-        values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+        values.isEmpty ? nil : sumOldestFirst { $0 } / Double(values.count)
     }
 
     /// How far samples stray from their mean (population standard deviation); nil below 4 samples,
     /// too few to say.
     public var standardDeviation: Double? {
         guard values.count >= 4, let mean else { return nil }
-        return (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)).squareRoot()
+        return (sumOldestFirst { ($0 - mean) * ($0 - mean) } / Double(values.count)).squareRoot()
     }
 
     /// The oldest and newest samples (for a window of timestamps).

@@ -143,9 +143,11 @@ public struct Tracker: Sendable {
 
     /// Past `limits.maxLiveProjects`, projects leave memory to make room: finished ones first,
     /// longest unchanged first, then the running ones silent longest. A store keeps them as past
-    /// renders. O(projects), paid only by a write that created a project past the limit.
+    /// renders. A twentieth of the limit leaves at once, so the O(projects log projects) choice is
+    /// paid once per that many new projects, not by every write of a flood (per write, a 10,000
+    /// limit would otherwise cost milliseconds).
     private mutating func evictProjects(events: inout [TrackerEvent], ended: inout [EndedRender]) {
-        let excess = projects.count - limits.maxLiveProjects
+        let excess = max(projects.count - limits.maxLiveProjects, limits.maxLiveProjects / 20)
         let leaving = projects.values
             .map { (name: $0.name, finished: $0.state != .running, changed: $0.lastChangedAt) }
             .sorted { ($0.finished ? 0 : 1, $0.changed) < ($1.finished ? 0 : 1, $1.changed) }

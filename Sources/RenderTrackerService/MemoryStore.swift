@@ -38,7 +38,7 @@ public final class MemoryStore: TrackerStore {
     public func close(_ tracker: SharedTracker) {}
 
     public func history(of project: String, limit: Int) throws(StoreError) -> [PastRender] {
-        let all = renders.withLock { renders in renders.values.filter { $0.render.project == project }.map(\.render) }
+        let all = renders.withLock { renders in renders.values.filter { ProjectKey($0.render.project) == ProjectKey(project) }.map(\.render) }
         return Array(all.sorted { $0.renderID > $1.renderID }.prefix(limit))
     }
 

@@ -11,8 +11,19 @@ public struct TrackerEventLog: TrackerObserver {
     }
 
     public func trackerDidFinish(_ write: TrackerWrite) {
+        var evicted: [String] = []
         for event in write.outcome.events {
-            log(event)
+            if case let .projectEvicted(project) = event {
+                evicted.append(project)
+            } else {
+                log(event)
+            }
+        }
+        // Projects leave memory in batches: one line for a batch, not one per project.
+        if let first = evicted.first {
+            logger.notice("projects left memory: past the live-project limit (kept in the history)", metadata: [
+                "count": "\(evicted.count)", "first": "\(first)",
+            ])
         }
     }
 
@@ -38,8 +49,8 @@ public struct TrackerEventLog: TrackerObserver {
             logger.warning("project error", metadata: ["project": "\(project)", "message": "\(message.clipped(toBytes: 500))"])
         case let .projectRemoved(project):
             logger.info("project removed", metadata: ["project": "\(project)"])
-        case let .projectEvicted(project):
-            logger.notice("project left memory: past the live-project limit (kept in the history)", metadata: ["project": "\(project)"])
+        case .projectEvicted:
+            break  // logged a batch at a time by trackerDidFinish
         }
     }
 }

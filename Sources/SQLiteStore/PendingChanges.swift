@@ -2,17 +2,18 @@ import RenderTracker
 import RenderTrackerService
 
 /// What changed since the last checkpoint, noted by name and frame number inside the tracker's
-/// lock (a few set inserts per write). The checkpoint reads the current values of exactly these
+/// lock (a few set inserts per write). Names are keyed by their bytes (`ProjectKey`), as the
+/// tracker keys them: `café` written two ways is two projects. The checkpoint reads the current values of exactly these
 /// from the tracker, so a frame reported a thousand times between checkpoints is written once.
 struct PendingChanges {
     /// Frames changed, per live project.
-    var frames: [String: Set<Int>] = [:]
+    var frames: [ProjectKey: Set<Int>] = [:]
     /// Projects whose every frame is to be written anew (started, or failed as a whole).
-    var rewritten: Set<String> = []
+    var rewritten: Set<ProjectKey> = []
     /// Projects whose stored rows go first (replaced, removed, evicted).
-    var deleted: Set<String> = []
+    var deleted: Set<ProjectKey> = []
     /// Live projects that finished: their render is kept in the history.
-    var finished: Set<String> = []
+    var finished: Set<ProjectKey> = []
     /// Renders that ended (replaced, removed, evicted), as they were.
     var ended: [EndedRender] = []
     /// Writes noted.
@@ -23,7 +24,7 @@ struct PendingChanges {
     mutating func note(_ command: TrackerCommand, _ outcome: TrackerOutcome) {
         writes += 1
         for render in outcome.endedRenders {
-            let name = render.project.name
+            let name = ProjectKey(render.project.name)
             deleted.insert(name)
             rewritten.remove(name)
             frames[name] = nil
@@ -32,18 +33,18 @@ struct PendingChanges {
         }
         switch command {
         case let .startedRenderProject(project, _, _, _), let .setProjectError(project, _):
-            rewritten.insert(project)
-            frames[project] = nil
+            rewritten.insert(ProjectKey(project))
+            frames[ProjectKey(project)] = nil
         case let .startedGeneratingFrameIFD(project, frame), let .endedGeneratingFrameIFD(project, frame),
             let .startedFrameRender(project, frame, _, _), let .setFrameRenderFraction(project, frame, _),
             let .setFrameDownloadFraction(project, frame, _), let .setFrameError(project, frame, _):
-            if !rewritten.contains(project) {
-                frames[project, default: []].insert(frame)
+            if !rewritten.contains(ProjectKey(project)) {
+                frames[ProjectKey(project), default: []].insert(frame)
             }
         case .removeProject, .incrementAndGetLastEventID:
             break
         }
-        finished.formUnion(PastRenderArchive.finishedProjects(in: outcome))
+        finished.formUnion(PastRenderArchive.finishedProjects(in: outcome).map(ProjectKey.init))
     }
 
     /// Puts back what a failed checkpoint took, under what was noted since (which is newer).
@@ -72,7 +73,7 @@ struct CheckpointBatch {
         case update(ProjectRecord, [Frame])
     }
 
-    var deleted: Set<String>
+    var deleted: Set<ProjectKey>
     var projects: [ProjectChange] = []
     var renders: [RenderReportSource] = []
     var lastEventID: Int
@@ -88,18 +89,18 @@ struct CheckpointBatch {
         deleted = pending.deleted
         lastEventID = tracker.lastEventID
         self.sequence = sequence
-        for name in pending.rewritten {
-            if let project = tracker.project(named: name) {
+        for key in pending.rewritten {
+            if let project = tracker.project(named: key.name) {
                 projects.append(.rewrite(project))
             }
         }
-        for (name, numbers) in pending.frames {
-            guard let project = tracker.project(named: name) else { continue }
+        for (key, numbers) in pending.frames {
+            guard let project = tracker.project(named: key.name) else { continue }
             projects.append(.update(project.record, numbers.compactMap { project.frame($0) }))
         }
         renders = pending.ended.map { RenderReportSource(project: $0.project, ending: PastRender.Ending($0.reason)) }
-        for name in pending.finished {
-            if let project = tracker.project(named: name) {
+        for key in pending.finished {
+            if let project = tracker.project(named: key.name) {
                 renders.append(RenderReportSource(project: project, ending: .live))
             }
         }

@@ -117,7 +117,7 @@ public final class SQLiteStore: TrackerStore {
         do {
             (restored, applied) = try database.read { db in
                 let meta = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM meta").map {
-                    (($0[0] as String), ($0[1] as Int64))
+                    (try $0.decode(String.self, atIndex: 0), try $0.decode(Int64.self, atIndex: 1))
                 })
                 let projects = try StoredRows.loadProjects(db)
                 return (RestoredState(projects: projects, lastEventID: Int(meta["last_event_id"] ?? 0)), UInt64(meta["applied_sequence"] ?? 0))
@@ -129,6 +129,10 @@ public final class SQLiteStore: TrackerStore {
         } catch is ByteReader.Truncated {
             // A row SQLite finds sound whose bytes (a frame log, the estimate's evidence) do not decode.
             throw StoreError(Self.damaged(path, "a stored project or frame cannot be decoded"))
+        } catch let error as RowDecodingError {
+            // A column of the wrong type or NULL where a value belongs: read with throwing calls,
+            // so damage of this kind is refused like any other instead of stopping the process.
+            throw StoreError(Self.damaged(path, "a stored value has the wrong type: \(error)"))
         } catch {
             throw StoreError("cannot read the store \(path): \(error)")
         }
@@ -310,7 +314,7 @@ public final class SQLiteStore: TrackerStore {
     // MARK: - Past renders
 
     public func history(of project: String, limit: Int) throws(StoreError) -> [PastRender] {
-        let unwritten = state.withLock { $0.unwrittenRenders.values.filter { $0.project.name == project } }
+        let unwritten = state.withLock { $0.unwrittenRenders.values.filter { ProjectKey($0.project.name) == ProjectKey(project) } }
             .map { PastRender($0.project, ending: PastRender.Ending($0.reason)) }
         let stored: [PastRender]
         do {

@@ -8,44 +8,51 @@ enum StoredRows {
 
     /// Every live project with its frames, as of the last checkpoint.
     static func loadProjects(_ db: Database) throws -> [Project] {
-        var records: [String: ProjectRecord] = [:]
+        // Keyed by bytes, as the tracker keys names (SQLite's TEXT keys compare bytes too).
+        var records: [ProjectKey: ProjectRecord] = [:]
         let projects = try Row.fetchCursor(db, sql: """
             SELECT name, job_id, generates_ifds, started_at, created_event_id, created_implicitly, last_event_id,
                    last_project_error, last_changed_at, peak_rendering, evidence FROM projects
             """)
         while let row = try projects.next() {
-            let name: String = row[0]
-            var evidence = ByteReader([UInt8](row[10] as Data))
-            records[name] = ProjectRecord(
-                name: name, jobID: row[1], generatesIFDs: row[2], startedAt: Timestamp(secondsSince1970: row[3]),
-                createdEventID: row[4], createdImplicitly: row[5], lastEventID: row[6], lastProjectError: row[7],
-                lastChangedAt: Timestamp(secondsSince1970: row[8]), peakRendering: row[9],
-                renderDurations: try evidence.doubles(), downloadDurations: try evidence.doubles(), completionTimes: try evidence.doubles())
+            let name: String = try row.decode(atIndex: 0)
+            var evidence = ByteReader([UInt8](try row.decode(Data.self, atIndex: 10)))
+            records[ProjectKey(name)] = ProjectRecord(
+                name: name, jobID: try row.decode(atIndex: 1), generatesIFDs: try row.decode(atIndex: 2),
+                startedAt: Timestamp(secondsSince1970: try row.decode(atIndex: 3)), createdEventID: try row.decode(atIndex: 4),
+                createdImplicitly: try row.decode(atIndex: 5), lastEventID: try row.decode(atIndex: 6),
+                lastProjectError: try row.decode(atIndex: 7), lastChangedAt: Timestamp(secondsSince1970: try row.decode(atIndex: 8)),
+                peakRendering: try row.decode(atIndex: 9), renderDurations: try evidence.doubles(),
+                downloadDurations: try evidence.doubles(), completionTimes: try evidence.doubles())
         }
-        var frames: [String: [Frame]] = [:]
+        var frames: [ProjectKey: [Frame]] = [:]
         let cursor = try Row.fetchCursor(db, sql: """
             SELECT project, number, status, render_fraction, download_fraction, job_id, image_path, error, event_id,
                    render_started_at, render_seen_from_start, download_started_at, finished_at, last_progress_at, machine, attempts,
                    render_seconds, machine_seconds, log, failed_on FROM frames ORDER BY project
             """)
-        var current: (name: String, frames: [Frame])?
+        var current: (name: ProjectKey, frames: [Frame])?
         while let row = try cursor.next() {
-            let name: String = row[0]
+            let name = ProjectKey(try row.decode(String.self, atIndex: 0))
             if current?.name != name {
                 if let current { frames[current.name] = current.frames }
                 current = (name, [])
             }
-            let imagePath: String? = row[6]
-            let status = FrameStatus(rawValue: row[2]) ?? .waiting
+            let imagePath: String? = try row.decode(atIndex: 6)
+            let status = FrameStatus(rawValue: try row.decode(atIndex: 2)) ?? .waiting
+            let log = try FrameLogCoding.decode([UInt8](try row.decode(Data.self, atIndex: 18)), imagePath: imagePath)
             current?.frames.append(Frame(
-                number: row[1], status: status, renderFraction: row[3], downloadFraction: row[4], jobID: row[5], imagePath: imagePath,
-                errorMessage: row[7], eventID: row[8], log: try FrameLogCoding.decode([UInt8](row[18] as Data), imagePath: imagePath),
-                renderStartedAt: timestamp(row[9]), renderSeenFromStart: row[10], downloadStartedAt: timestamp(row[11]),
-                finishedAt: timestamp(row[12]), lastProgressAt: timestamp(row[13]), machine: row[14], attempts: row[15],
-                renderSeconds: row[16], machineSeconds: row[17], failedOn: machines(row[19])))
+                number: try row.decode(atIndex: 1), status: status, renderFraction: try row.decode(atIndex: 3),
+                downloadFraction: try row.decode(atIndex: 4), jobID: try row.decode(atIndex: 5), imagePath: imagePath,
+                errorMessage: try row.decode(atIndex: 7), eventID: try row.decode(atIndex: 8), log: log,
+                renderStartedAt: timestamp(try row.decode(atIndex: 9)), renderSeenFromStart: try row.decode(atIndex: 10),
+                downloadStartedAt: timestamp(try row.decode(atIndex: 11)), finishedAt: timestamp(try row.decode(atIndex: 12)),
+                lastProgressAt: timestamp(try row.decode(atIndex: 13)), machine: try row.decode(atIndex: 14),
+                attempts: try row.decode(atIndex: 15), renderSeconds: try row.decode(atIndex: 16), machineSeconds: try row.decode(atIndex: 17),
+                failedOn: machines(try row.decode(atIndex: 19))))
         }
         if let current { frames[current.name] = current.frames }
-        return records.values.map { Project(restoring: $0, frames: frames[$0.name] ?? []) }
+        return records.values.map { Project(restoring: $0, frames: frames[ProjectKey($0.name)] ?? []) }
     }
 
     /// The machines of failed attempts, one per line (addresses hold no line break).
@@ -59,8 +66,8 @@ enum StoredRows {
 
     /// One checkpoint, in the transaction the caller opened.
     static func write(_ batch: CheckpointBatch, reports: [RenderReport], in db: Database) throws {
-        for name in batch.deleted {
-            try deleteProject(name, in: db)
+        for key in batch.deleted {
+            try deleteProject(key.name, in: db)
         }
         for change in batch.projects {
             switch change {
@@ -147,16 +154,19 @@ enum StoredRows {
 
     private static let renderColumns = "id, project, job_id, started_at, ended_at, state, ending, frames, done, errors, render_seconds"
 
-    private static func pastRender(_ row: Row) -> PastRender {
+    private static func pastRender(_ row: Row) throws -> PastRender {
         PastRender(
-            renderID: row[0], project: row[1], jobID: row[2], startedAt: Timestamp(secondsSince1970: row[3]),
-            endedAt: Timestamp(secondsSince1970: row[4]), state: ProjectState(rawValue: row[5]) ?? .failed,
-            ending: PastRender.Ending(rawValue: row[6]) ?? .removed, frames: row[7], done: row[8], errors: row[9], renderSeconds: row[10])
+            renderID: try row.decode(atIndex: 0), project: try row.decode(atIndex: 1), jobID: try row.decode(atIndex: 2),
+            startedAt: Timestamp(secondsSince1970: try row.decode(atIndex: 3)),
+            endedAt: Timestamp(secondsSince1970: try row.decode(atIndex: 4)),
+            state: ProjectState(rawValue: try row.decode(atIndex: 5)) ?? .failed,
+            ending: PastRender.Ending(rawValue: try row.decode(atIndex: 6)) ?? .removed, frames: try row.decode(atIndex: 7),
+            done: try row.decode(atIndex: 8), errors: try row.decode(atIndex: 9), renderSeconds: try row.decode(atIndex: 10))
     }
 
     static func history(of project: String, limit: Int, in db: Database) throws -> [PastRender] {
         try Row.fetchAll(db, sql: "SELECT \(renderColumns) FROM renders WHERE project = ? ORDER BY id DESC LIMIT ?", arguments: [project, limit])
-            .map(pastRender)
+            .map { row in try pastRender(row) }
     }
 
     static func report(renderID: Int, in db: Database) throws -> RenderReport? {
@@ -168,10 +178,11 @@ enum StoredRows {
             FROM render_frames WHERE render_id = ? ORDER BY number
             """, arguments: [renderID]).map { row in
             FrameResult(
-                number: row[0], status: FrameStatus(rawValue: row[1]) ?? .error, renderSeconds: row[2], attempts: row[3],
-                machineSeconds: row[4], machine: row[5], error: row[6], renderStartedAt: timestamp(row[7]), finishedAt: timestamp(row[8]),
-                failedOn: machines(row[9]))
+                number: try row.decode(atIndex: 0), status: FrameStatus(rawValue: try row.decode(atIndex: 1)) ?? .error,
+                renderSeconds: try row.decode(atIndex: 2), attempts: try row.decode(atIndex: 3), machineSeconds: try row.decode(atIndex: 4),
+                machine: try row.decode(atIndex: 5), error: try row.decode(atIndex: 6), renderStartedAt: timestamp(try row.decode(atIndex: 7)),
+                finishedAt: timestamp(try row.decode(atIndex: 8)), failedOn: machines(try row.decode(atIndex: 9)))
         }
-        return RenderReport(render: pastRender(row), frames: frames)
+        return RenderReport(render: try pastRender(row), frames: frames)
     }
 }

@@ -90,7 +90,7 @@ struct CommandLineTests {
 
     @Test("a newline in a project name, job id or error message cannot forge a log line", .timeLimit(.minutes(1)))
     func logLinesCannotBeForged() async throws {
-        let daemon = try ChildProcess.start([Self.executable, "serve", "--host", "127.0.0.1", "--port", "0"])
+        let daemon = try ChildProcess.start([Self.executable, "serve", "--store", "memory", "--host", "127.0.0.1", "--port", "0"])
         defer { if daemon.process.isRunning { daemon.process.terminate() } }  // when a #require below fails
         let listening = try #require(await daemon.line(containing: "listening address="))
         let port = try #require(listening.split(separator: ":").last.map(String.init))
@@ -114,7 +114,7 @@ struct CommandLineTests {
         let folder = try pluginFolder(["spawn.lua": """
             tracker.on("project_started", function(e) tracker.exec({"/bin/sh", "-c", 'echo $$ > "$0"; exec sleep 300', "\(pidFile)"}) end)
             """])
-        let daemon = try ChildProcess.start([Self.executable, "serve", "--host", "127.0.0.1", "--port", "0", "--plugins", folder])
+        let daemon = try ChildProcess.start([Self.executable, "serve", "--store", "memory", "--host", "127.0.0.1", "--port", "0", "--plugins", folder])
         defer { if daemon.process.isRunning { daemon.process.terminate() } }  // when a #require below fails
         let listening = try #require(await daemon.line(containing: "listening address="))
         let port = try #require(listening.split(separator: ":").last.map(String.init))
@@ -161,7 +161,7 @@ struct CommandLineTests {
         // Runaway only for this hip file: the smoke test at load passes.
         let formula = "tracker.set_name_formula(function(user, hip) if hip:find('runaway') then \(Self.runawayPattern) end return user end)"
         let folder = try pluginFolder(place == "formula" ? ["naming.lua": formula] : [:])
-        let daemon = try ChildProcess.start([Self.executable, "serve", "--host", "127.0.0.1", "--port", "0", "--plugins", folder])
+        let daemon = try ChildProcess.start([Self.executable, "serve", "--store", "memory", "--host", "127.0.0.1", "--port", "0", "--plugins", folder])
         defer { if daemon.process.isRunning { daemon.process.terminate() } }  // when a #require below fails
         let listening = try #require(await daemon.line(containing: "listening address="))
         let port = try #require(listening.split(separator: ":").last.map(String.init))

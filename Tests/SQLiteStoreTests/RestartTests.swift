@@ -247,9 +247,9 @@ struct RestartTests {
         }
         let life = try StoreLife(path: folder.store, at: now)
         let after = try #require(life.tracker.read { $0.estimatedSecondsLeft(for: "big/shot") })
-        // The samples come back in the order they were taken; summed in another order they may
-        // differ in the last bits, never more.
-        #expect(abs(after - before) <= 1e-9 * before, "before \(before), after \(after)")
+        // The samples come back in the order they were taken and are summed oldest first: the
+        // very same estimate, to the last bit.
+        #expect(after == before, "before \(before), after \(after)")
         let evidence = { (tracker: SharedTracker) in tracker.read { $0.project(named: "big/shot")?.record } }
         #expect(evidence(life.tracker) == evidence(reference.core.tracker))
     }
