@@ -8,6 +8,8 @@ public struct EstimateSample: Sendable {
     public var framesDone: Int
     /// `getEstimatedRenderSecondsLeft` at that moment; nil when the tracker had no estimate.
     public var tracker: Double?
+    /// The tracker's 80% interval around `tracker`, when it gave one (`getProjectSummary`).
+    public var trackerRange: (low: Double, high: Double)?
     /// Straight-line extrapolation, as Afanasy: `elapsed * 100 / percent - elapsed`, with percent
     /// counting the partial progress of frames in flight.
     public var straightLine: Double?
@@ -29,4 +31,14 @@ public struct EstimateErrors: Sendable {
     public var tracker: Double?
     public var straightLine: Double?
     public var averageFrame: Double?
+    /// Whether the truth fell within the tracker's range; nil without a range.
+    public var withinRange: Bool?
+
+    public init(milestone: Int, tracker: Double?, straightLine: Double?, averageFrame: Double?, withinRange: Bool? = nil) {
+        self.milestone = milestone
+        self.tracker = tracker
+        self.straightLine = straightLine
+        self.averageFrame = averageFrame
+        self.withinRange = withinRange
+    }
 }

@@ -42,9 +42,8 @@ public final class Farm {
     private var machines: [Machine] = []
     private var jobs: [FarmJob] = []
     private var renders: [SimulatedRender] = []
-    /// Ready jobs by index, first come first served; `readyHead` is the next to look at.
-    private var readyJobs: [Int] = []
-    private var readyHead = 0
+    /// Ready jobs by index, by priority, then first come first served.
+    private var readyJobs = ReadyQueue()
     /// Jobs to run before the queue: reruns after a failure or a lost machine, as HQueue does.
     private var rerunJobs: [Int] = []
     private var downloads: [(render: Int, position: Int, generation: Int)] = []
@@ -60,28 +59,53 @@ public final class Farm {
     // MARK: The farm's shape
 
     /// Adds machines named `prefix-001`, ... (numbering on from machines already named so).
+    /// `failureRate`: the chance that an attempt on one of them fails (bad nodes). `bootSeconds`:
+    /// they join the farm that much later (cloud machines starting).
     @discardableResult
-    public func addMachines(count: Int, speed: Double, prefix: String) -> [String] {
+    public func addMachines(count: Int, speed: Double, prefix: String, failureRate: Double = 0, bootSeconds: Double = 0) -> [String] {
         let taken = machines.filter { $0.name.hasPrefix(prefix + "-") }.count
         let names = (0..<max(0, count)).map { index in
             let number = String(taken + index + 1)
             return "\(prefix)-" + String(repeating: "0", count: max(0, 3 - number.count)) + number
         }
-        machines += names.map { Machine(name: $0, speed: speed) }
+        let added = names.map { Machine(name: $0, speed: speed, failureRate: failureRate) }
+        machines += added
+        if bootSeconds > 0 {
+            for machine in added { machine.alive = false }
+            events.schedule(at: now + bootSeconds) { [unowned self] in
+                for machine in added where !machine.leaving { machine.alive = true }
+            }
+        }
         dispatch()
         return names
     }
 
+    /// Sets the speed of the machines whose names start with `prefix` (all with nil) for the work
+    /// they start from now on. Returns how many changed.
+    @discardableResult
+    public func setSpeed(_ speed: Double, prefix: String?) -> Int {
+        let chosen = machines.filter { prefix.map($0.name.hasPrefix) ?? true }
+        for machine in chosen { machine.speed = speed }
+        return chosen.count
+    }
+
     /// Takes machines off the farm now, the busy ones first (those are the losses that matter),
     /// newest first. Their jobs are rescheduled once HQueue notices, `lostMachineSeconds` later.
+    /// With `drain`, busy machines finish their job first and take no new one (a workstation
+    /// whose artist comes back in the morning, a node taken out of the pool).
     @discardableResult
-    public func removeMachines(count: Int, prefix: String?) -> [String] {
+    public func removeMachines(count: Int, prefix: String?, drain: Bool = false) -> [String] {
         let candidates = machines.indices.reversed().filter { index in
-            machines[index].alive && (prefix.map { machines[index].name.hasPrefix($0) } ?? true)
+            machines[index].alive && !machines[index].leaving && (prefix.map { machines[index].name.hasPrefix($0) } ?? true)
         }
         let chosen = (candidates.filter { machines[$0].job != nil } + candidates.filter { machines[$0].job == nil }).prefix(max(0, count))
         for index in chosen {
             let machine = machines[index]
+            if drain {
+                machine.leaving = true
+                if machine.job == nil { machine.alive = false }
+                continue
+            }
             machine.alive = false
             machine.token += 1
             if let lost = machine.job {
@@ -139,6 +163,8 @@ public final class Farm {
         render.startedAt = nil
         render.finishedAt = nil
         render.failed = false
+        render.failedAt = nil
+        render.stoppedAt = nil
         render.doneCount = 0
         render.samples = [:]
         queueJobs(of: index)
@@ -160,14 +186,39 @@ public final class Farm {
         renders[render].samples.values.sorted { $0.milestone < $1.milestone }
     }
 
-    /// The three estimates' errors at `milestone` percent; nil until the render finished or if the
-    /// milestone was never sampled.
-    public func estimateErrors(of render: Int, at milestone: Int) -> EstimateErrors? {
-        let render = renders[render]
-        guard let finishedAt = render.finishedAt, let sample = render.samples[milestone] else { return nil }
+    /// When the render's work ended, the truth its estimates are judged against: its last frame
+    /// done, or for a failed render its last job stopped; nil while it goes on.
+    public func endedAt(of render: Int) -> Double? {
+        renders[render].finishedAt ?? renders[render].stoppedAt
+    }
+
+    /// The three estimates' errors at `milestone` percent; nil until the render ended, if the
+    /// milestone was never sampled, or (a failed render) sampled after its failure.
+    public func estimateErrors(of index: Int, at milestone: Int) -> EstimateErrors? {
+        let render = renders[index]
+        guard let finishedAt = endedAt(of: index), let sample = render.samples[milestone] else { return nil }
+        if let failedAt = render.failedAt, sample.time >= failedAt { return nil }
         func error(_ estimate: Double?) -> Double? { EstimateSample.error(of: estimate, at: sample.time, finishedAt: finishedAt) }
+        let truth = finishedAt - sample.time
         return EstimateErrors(
-            milestone: milestone, tracker: error(sample.tracker), straightLine: error(sample.straightLine), averageFrame: error(sample.averageFrame))
+            milestone: milestone, tracker: error(sample.tracker), straightLine: error(sample.straightLine), averageFrame: error(sample.averageFrame),
+            withinRange: sample.trackerRange.map { $0.low <= truth && truth <= $0.high })
+    }
+
+    /// How much each estimate's predicted finish (a clock time) moved between consecutive samples
+    /// of a render that ended, as a share of the render's duration: the mean over its samples
+    /// before the end (and, failed, before the failure). nil for an estimate with fewer than two.
+    public func finishDrift(of index: Int) -> (tracker: Double?, straightLine: Double?, averageFrame: Double?)? {
+        let render = renders[index]
+        guard let endedAt = endedAt(of: index), let startedAt = render.startedAt, endedAt > startedAt else { return nil }
+        let samples = samples(of: index).filter { $0.time < (render.failedAt ?? endedAt) }
+        func drift(_ estimate: KeyPath<EstimateSample, Double?>) -> Double? {
+            let finishes = samples.compactMap { sample in sample[keyPath: estimate].map { sample.time + $0 } }
+            guard finishes.count >= 2 else { return nil }
+            let moves = zip(finishes, finishes.dropFirst()).map { abs($1 - $0) }
+            return moves.reduce(0, +) / Double(moves.count) / (endedAt - startedAt)
+        }
+        return (drift(\.tracker), drift(\.straightLine), drift(\.averageFrame))
     }
 
     // MARK: Running
@@ -216,7 +267,7 @@ public final class Farm {
         jobs.append(FarmJob(id: id, render: render, kind: kind, state: state, missingIFDs: missingIFDs))
         let index = jobs.count - 1
         renders[render].jobs.append(index)
-        if state == .ready { readyJobs.append(index) }
+        if state == .ready { makeReady(index) }
         return index
     }
 
@@ -250,17 +301,16 @@ public final class Farm {
         }
     }
 
+    private func makeReady(_ job: Int) {
+        readyJobs.append(job, priority: renders[jobs[job].render].spec.priority)
+    }
+
     private func takeReadyJob() -> Int? {
         while let job = rerunJobs.first {
             rerunJobs.removeFirst()
             if jobs[job].state == .ready { return job }
         }
-        while readyHead < readyJobs.count {
-            let job = readyJobs[readyHead]
-            readyHead += 1
-            if jobs[job].state == .ready { return job }
-        }
-        return nil
+        return readyJobs.take { jobs[$0].state == .ready }
     }
 
     /// Runs `body` `seconds` from now if the machine is still doing the same work then.
@@ -289,7 +339,9 @@ public final class Farm {
         case .ifd(let positions):
             writeIFDs(jobIndex, positions[...], on: machineIndex)
         case .render(let positions, let tile):
-            renderFrames(jobIndex, positions[...], tile: tile, on: machineIndex)
+            let startup = render.spec.startupSeconds / machine.speed
+            guard startup > 0 else { return renderFrames(jobIndex, positions[...], tile: tile, on: machineIndex) }
+            later(startup, on: machineIndex) { [unowned self] in renderFrames(jobIndex, positions[...], tile: tile, on: machineIndex) }
         }
     }
 
@@ -337,7 +389,7 @@ public final class Farm {
                 jobs[waiting].missingIFDs -= 1
                 if jobs[waiting].missingIFDs == 0 {
                     jobs[waiting].state = .ready
-                    readyJobs.append(waiting)
+                    makeReady(waiting)
                 }
             }
             writeIFDs(jobIndex, positions.dropFirst(), on: machineIndex)
@@ -357,7 +409,9 @@ public final class Farm {
         let project = RPCValue.string(render.project)
         let failing = render.frames[position].failedAttempts < spec.failingAttempts[frame, default: 0]
             || (spec.failureRate > 0 && random.unit() < spec.failureRate)
-        let seconds = spec.frameSeconds[position] / Double(spec.tiles) / machine.speed
+            || (machine.failureRate > 0 && random.unit() < machine.failureRate)
+        let retried = render.frames[position].failedAttempts > 0 ? spec.retrySecondsFactor : 1
+        let seconds = spec.frameSeconds[position] * spec.tileShare(tile) * retried / machine.speed
         let reportsProgress = spec.route != .existingIFDs
         if reportsProgress {
             _ = call(machine.name, "startedFrameRender", [project, .int(frame), .string(String(job.id)), .string(render.imagePath(frame))])
@@ -448,11 +502,18 @@ public final class Farm {
         render.doneCount += 1
         if render.doneCount == render.frameCount { render.finishedAt = now }
         let reached = Self.milestones.filter { render.samples[$0] == nil && render.doneCount * 100 >= $0 * render.frameCount }
-        guard !reached.isEmpty else { return }
-        var sample = sampleEstimates(of: index)
-        for milestone in reached {
-            sample.milestone = milestone
-            render.samples[milestone] = sample
+        guard !reached.isEmpty, render.doneCount < render.frameCount else { return }
+        // Sampled once the event that finished the frame is over and the freed machine has taken
+        // its next job (HQueue hands it one at once): at the instant a frame finishes, its machine
+        // reads idle for no reason a monitor would ever see.
+        let generation = render.generation
+        events.schedule(at: now) { [unowned self] in
+            guard render.generation == generation else { return }
+            var sample = sampleEstimates(of: index)
+            for milestone in reached where render.samples[milestone] == nil {
+                sample.milestone = milestone
+                render.samples[milestone] = sample
+            }
         }
     }
 
@@ -460,10 +521,10 @@ public final class Farm {
     private func sampleEstimates(of index: Int) -> EstimateSample {
         let render = renders[index]
         var tracker: Double?
-        switch call("monitor", "getEstimatedRenderSecondsLeft", [.string(render.project)]) {
-        case .double(let seconds)?: tracker = seconds
-        case .int(let seconds)?: tracker = Double(seconds)
-        default: tracker = nil
+        var range: (low: Double, high: Double)?
+        if case .structure(let summary)? = call("monitor", "getProjectSummary", [.string(render.project)]) {
+            tracker = summary["seconds_left"]?.number
+            if let low = summary["seconds_left_low"]?.number, let high = summary["seconds_left_high"]?.number { range = (low, high) }
         }
         let total = Double(render.frameCount)
         let done = Double(render.doneCount)
@@ -476,31 +537,64 @@ public final class Farm {
         let averageFrame: Double? = finished.isEmpty || working.isEmpty
             ? nil : finished.reduce(0.0) { $0 + $1.renderSeconds } / Double(finished.count) * (total - done) / Double(working.count)
         return EstimateSample(
-            milestone: 0, time: now, framesDone: render.doneCount, tracker: tracker, straightLine: straightLine, averageFrame: averageFrame)
+            milestone: 0, time: now, framesDone: render.doneCount, tracker: tracker, trackerRange: range, straightLine: straightLine,
+            averageFrame: averageFrame)
     }
 
     private func finish(_ jobIndex: Int, on machineIndex: Int) {
         jobs[jobIndex].state = .finished
+        release(machineIndex)
+        noteStopped(jobs[jobIndex].render)
+    }
+
+    /// The machine's job is over: it takes the next one, or leaves if it was draining.
+    private func release(_ machineIndex: Int) {
         machines[machineIndex].job = nil
+        if machines[machineIndex].leaving { machines[machineIndex].alive = false }
+    }
+
+    /// A failed render stops once none of its jobs runs or waits any more.
+    private func noteStopped(_ index: Int) {
+        let render = renders[index]
+        guard render.failed, render.stoppedAt == nil else { return }
+        let active = render.jobs.contains { job in
+            switch jobs[job].state {
+            case .ready, .blocked, .running: true
+            case .finished, .failed, .cancelled: false
+            }
+        }
+        if !active { render.stoppedAt = now }
     }
 
     /// A failed job: HQueue reruns it while retries last; after that the render cannot finish.
     private func fail(_ jobIndex: Int, on machineIndex: Int) {
         let job = jobs[jobIndex]
-        machines[machineIndex].job = nil
+        release(machineIndex)
         job.failures += 1
         if job.failures <= renders[job.render].spec.retries {
             job.state = .ready
             rerunJobs.append(jobIndex)
         } else {
             job.state = .failed
+            if !renders[job.render].failed { renders[job.render].failedAt = now }
             renders[job.render].failed = true
         }
+        noteStopped(job.render)
     }
 
     private func call(_ client: String, _ method: String, _ params: [RPCValue]) -> RPCValue? {
         callsMade += 1
         return sink.send(FarmCall(time: now, client: client, method: method, params: params))
+    }
+}
+
+extension RPCValue {
+    fileprivate var number: Double? {
+        switch self {
+        case .double(let value): value
+        case .int(let value): Double(value)
+        default: nil
+        }
     }
 }
 

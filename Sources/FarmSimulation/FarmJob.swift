@@ -49,18 +49,26 @@ final class FarmJob {
 /// One render node.
 final class Machine {
     let name: String
-    let speed: Double
+    /// How fast it renders relative to speed 1; `Farm.setSpeed` changes it for work started later
+    /// (a file server slowing down at night, a node throttled).
+    var speed: Double
+    /// The chance that any one attempt on this machine fails (a bad node: memory, driver, disk).
+    let failureRate: Double
+    /// False while it boots (cloud machines) and once it has left.
     var alive = true
+    /// Leaving once its job is done (`removeMachines(drain: true)`): takes no new job.
+    var leaving = false
     /// The job it runs, by index in the farm's job list.
     var job: Int?
     /// Bumped whenever the machine stops what it was doing (lost, or its job cancelled), so
     /// events scheduled for the old work find they no longer apply.
     var token = 0
 
-    init(name: String, speed: Double) {
+    init(name: String, speed: Double, failureRate: Double = 0) {
         self.name = name
         self.speed = speed
+        self.failureRate = failureRate
     }
 
-    var isIdle: Bool { alive && job == nil }
+    var isIdle: Bool { alive && !leaving && job == nil }
 }

@@ -59,6 +59,17 @@ public struct RenderSpec: Sendable {
     public var spuriousDriverError: Bool = false
     /// HQueue's job id of the render's first job; nil numbers it after the farm's last.
     public var jobID: Int?
+    /// HQueue's job priority: a free machine takes the ready job of the highest priority, first
+    /// come, first served among equals. A render submitted later with a higher priority overtakes.
+    public var priority: Int = 0
+    /// Seconds each render job spends before its first frame (loading the scene, textures,
+    /// licence checkout), at speed 1; the tracker sees nothing of it.
+    public var startupSeconds: Double = 0
+    /// How long a rerun attempt of a frame takes relative to its first (caches warm: below 1; a
+    /// frame retried on a smaller node: above 1).
+    public var retrySecondsFactor: Double = 1
+    /// Relative cost of each tile (one weight per tile); nil: equal tiles.
+    public var tileWeights: [Double]?
 
     public init(project: String?, user: String, hipPath: String, frames: [Int], frameSeconds: [Double], route: RenderRoute) {
         self.project = project
@@ -70,6 +81,12 @@ public struct RenderSpec: Sendable {
     }
 
     /// What is wrong with the spec, for the scenario author; nil when it can run.
+    /// The share of a frame's time tile `tile` takes.
+    func tileShare(_ tile: Int) -> Double {
+        guard let weights = tileWeights, weights.indices.contains(tile) else { return 1 / Double(tiles) }
+        return weights[tile] / weights.reduce(0, +)
+    }
+
     public var problem: String? {
         if frames.isEmpty { return "frames is empty" }
         if Set(frames).count != frames.count { return "frames lists a frame more than once" }
@@ -87,6 +104,12 @@ public struct RenderSpec: Sendable {
         if !(0...1).contains(failurePoint) { return "failure_point must be between 0 and 1" }
         if retries < 0 { return "retries must be 0 or more" }
         if errorOutputBytes < 0 { return "error_output_bytes must be 0 or more" }
+        if !(startupSeconds.isFinite && startupSeconds >= 0) { return "startup_seconds must be 0 or more" }
+        if !(retrySecondsFactor.isFinite && retrySecondsFactor > 0) { return "retry_seconds_factor must be positive" }
+        if let weights = tileWeights {
+            if weights.count != tiles { return "tile_weights gives \(weights.count) weights for \(tiles) tiles" }
+            if weights.contains(where: { !($0.isFinite && $0 > 0) }) { return "tile_weights must be positive" }
+        }
         return nil
     }
 }

@@ -24,6 +24,11 @@ final class SimulatedRender {
     var startedAt: Double?
     var finishedAt: Double?
     var failed = false
+    /// When a failed render stopped: its last job ended (the truth its estimates are judged
+    /// against up to the failure); nil while any of its jobs still runs or waits.
+    var stoppedAt: Double?
+    /// When its first job failed for good: samples taken later are not judged.
+    var failedAt: Double?
     var doneCount = 0
     var samples: [Int: EstimateSample] = [:]
 

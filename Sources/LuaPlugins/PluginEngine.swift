@@ -156,10 +156,14 @@ public final class PluginEngine: ProjectNameFormula, Sendable {
     /// The plugin estimator's answer for a snapshot (see `ProjectSnapshot`), or `builtIn` when
     /// there is none or it failed.
     public func secondsLeft(snapshot: LuaEncoder, builtIn: Double?) -> Double? {
-        let answer = onRequestState(\.estimatorPlugin, "estimator") { plugins in
-            plugins.secondsLeft(project: snapshot, limits: options.requestCallLimits)
-        }
-        return answer ?? builtIn
+        estimate(snapshot: snapshot)?.seconds ?? builtIn
+    }
+
+    /// The estimator plugin's answer (seconds, and a range when it gives one); nil for the built-in's.
+    public func estimate(snapshot: LuaEncoder) -> TimeLeftEstimate? {
+        onRequestState(\.estimatorPlugin, "estimator") { plugins in
+            plugins.estimate(project: snapshot, limits: options.requestCallLimits)
+        } ?? nil
     }
 
     /// Runs `body` on the request state if the capability's plugin is enabled; nil means "use the built-in".

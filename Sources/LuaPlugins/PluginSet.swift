@@ -81,6 +81,12 @@ final class PluginSet {
     }
 
     func secondsLeft(project: LuaEncoder, limits: LuaCallLimits) -> Result<Double?, LuaCallFailure> {
+        estimate(project: project, limits: limits).map { $0?.seconds }
+    }
+
+    /// The estimator's answer: seconds, or seconds with a low and a high bound (`return 7200,
+    /// 6000, 9000`), or nil for the built-in's.
+    func estimate(project: LuaEncoder, limits: LuaCallLimits) -> Result<TimeLeftEstimate?, LuaCallFailure> {
         state.call("run_estimator", encodedArguments: project.bytes, limits: limits).flatMap { values in
             switch values.first ?? .null {
             case .null: return .success(nil)
@@ -89,7 +95,15 @@ final class PluginSet {
                     return .failure(.error(
                         "the estimator must return seconds (a number from 0 to \(Int(EstimateRange.maximumSeconds)), a year) or nil, got \(describe(value))"))
                 }
-                return .success(seconds)
+                let bounds = values.dropFirst().prefix(2)
+                guard !bounds.isEmpty else { return .success(TimeLeftEstimate(seconds: seconds, low: seconds, high: seconds, isRange: false)) }
+                guard bounds.count == 2, let low = bounds.first?.doubleValue, let high = bounds.last?.doubleValue,
+                    EstimateRange.contains(low), EstimateRange.contains(high), low <= seconds, seconds <= high
+                else {
+                    return .failure(.error(
+                        "the estimator's range must be two numbers low <= seconds <= high after the seconds, got \(bounds.map(describe).joined(separator: " and "))"))
+                }
+                return .success(TimeLeftEstimate(seconds: seconds, low: low, high: high))
             }
         }
     }

@@ -18,6 +18,10 @@ public struct ScenarioOptions: Sendable {
     public var logger: Logger
     /// A render log of every call the scenario's farm made, which `replay` accepts.
     public var emitLog: String?
+    /// Which set of seeds the scenario runs with: 0 runs each farm with the seed its script gives;
+    /// set `k` adds `k * seedSetStride` to it, another night of the same farm (`--seeds N` runs sets 0 to N-1).
+    public var seedSet: Int = 0
+    public static let seedSetStride = 7_919
 
     public init(
         pluginFolder: String? = nil, pluginOptions: PluginOptions = .init(),

@@ -182,8 +182,8 @@ function scenario.farm(options)
   options = check_options("scenario.farm", options, set("seed", "lost_machine_seconds"))
   if farm_made then error("scenario.farm: a scenario has one farm", 2) end
   farm_made = true
-  local seed = options.seed or 1
-  host(HOST.new_farm, seed, options.lost_machine_seconds)
+  -- The seed the farm runs with: the script's, moved on for another seed set (--seeds).
+  local seed = host(HOST.new_farm, options.seed or 1, options.lost_machine_seconds)
   local farm, renders_made, status_names = {}, 0, nil
 
   function farm:add_machines(spec)

@@ -8,6 +8,8 @@ import RenderLog
 /// What one scenario did.
 public struct ScenarioResult: Sendable {
     public var file: String
+    /// Which seed set it ran with (`ScenarioOptions.seedSet`).
+    public var seedSet: Int = 0
     public var expectations: [Expectation]
     /// Why the script stopped early (a Lua error with its location), if it did.
     public var error: String?
@@ -23,8 +25,13 @@ public struct ScenarioResult: Sendable {
 /// A render of a finished scenario, with its estimates' errors at each milestone.
 public struct RenderOutcome: Sendable {
     public var project: String
+    /// Whether its work ended (every frame done, or failed and stopped): it has a truth to judge against.
     public var finished: Bool
+    /// Whether it failed: its estimates are judged up to the failure.
+    public var failed: Bool
     public var errors: [EstimateErrors]
+    /// How far each estimate's predicted finish moved between samples (`Farm.finishDrift`).
+    public var drift: (tracker: Double?, straightLine: Double?, averageFrame: Double?)?
 }
 
 /// Runs scenario scripts: each in a fresh Lua state and a fresh in-process tracker, on the
@@ -52,7 +59,7 @@ public struct ScenarioRunner: Sendable {
         let outcome = Self.runScript(file: file, session: session, options: options)
         recorder?.flush()
         var result = ScenarioResult(
-            file: file, expectations: [], error: nil, farmCalls: session.farm?.callsMade ?? 0, virtualSeconds: session.farm?.now ?? 0,
+            file: file, seedSet: options.seedSet, expectations: [], error: nil, farmCalls: session.farm?.callsMade ?? 0, virtualSeconds: session.farm?.now ?? 0,
             wallSeconds: 0, renders: [])
         if let message = outcome {
             result.error = message
@@ -74,8 +81,8 @@ public struct ScenarioRunner: Sendable {
         if let farm = session.farm {
             result.renders = (0..<farm.renderCount).map { index in
                 RenderOutcome(
-                    project: farm.project(of: index), finished: farm.progress(of: index).finishedAt != nil,
-                    errors: Farm.milestones.compactMap { farm.estimateErrors(of: index, at: $0) })
+                    project: farm.project(of: index), finished: farm.endedAt(of: index) != nil, failed: farm.progress(of: index).failed,
+                    errors: Farm.milestones.compactMap { farm.estimateErrors(of: index, at: $0) }, drift: farm.finishDrift(of: index))
             }
         }
         result.wallSeconds = (ContinuousClock.now - started) / .seconds(1)

@@ -41,7 +41,7 @@ final class ScenarioSession {
     private func call(_ function: ScenarioHostFunction, _ arguments: Arguments) throws(LuaHostError) -> [LuaValue] {
         switch function {
         case .newFarm:
-            let seed = try arguments.integer(0, "seed")
+            let seed = try arguments.integer(0, "seed") &+ options.seedSet &* ScenarioOptions.seedSetStride
             let tracker = ScenarioTracker(
                 start: options.start, pluginFolder: options.pluginFolder, pluginOptions: options.pluginOptions, recorder: recorder,
                 logger: options.logger)
@@ -50,7 +50,7 @@ final class ScenarioSession {
             farm.onTimeAdvance = { [unowned tracker] seconds in tracker.timeAdvanced(to: seconds) }
             self.tracker = tracker
             self.farm = farm
-            return []
+            return [.integer(Int64(seed))]
         case .report:
             guard case .bool(let passed) = arguments.value(0) else { throw LuaHostError(message: "report: passed must be a boolean") }
             let expectation = Expectation(

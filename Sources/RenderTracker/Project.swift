@@ -86,6 +86,9 @@ public struct Project: Sendable {
 
     public var frameCount: Int { frames.count }
 
+    /// The share of frames Done, 0 for a project without frames.
+    public var shareDone: Double { frames.isEmpty ? 0 : Double(statusCounts[.done]) / Double(frames.count) }
+
     /// Every frame in the order they were stored (for a store writing them all; no order promised).
     public var allFrames: [Frame] { frames }
 

@@ -9,11 +9,15 @@ public struct ProjectSummary: Sendable, Equatable {
     public var startedAt: Timestamp
     public var elapsedSeconds: Double
     public var secondsLeft: Double?
+    /// The 80% interval around `secondsLeft` (`TimeLeftEstimate`); nil when the estimate has none
+    /// (a plugin's that gives one number).
+    public var secondsLeftLow: Double?
+    public var secondsLeftHigh: Double?
     public var lastEventID: Int
     public var createdImplicitly: Bool
     public var lastProjectError: String?
 
-    init(project: Project, now: Timestamp, secondsLeft: Double?) {
+    init(project: Project, now: Timestamp, estimate: TimeLeftEstimate?) {
         name = project.name
         jobID = project.jobID
         generatesIFDs = project.generatesIFDs
@@ -24,9 +28,16 @@ public struct ProjectSummary: Sendable, Equatable {
         // A finished project's clock stops at its last change.
         let end = project.state == .running ? now : project.lastChangedAt
         elapsedSeconds = max(0, end.seconds(since: project.startedAt))
-        self.secondsLeft = secondsLeft
         lastEventID = project.lastEventID
         createdImplicitly = project.createdImplicitly
         lastProjectError = project.lastProjectError
+        apply(estimate)
+    }
+
+    /// Takes `estimate` as the time left (a plugin's replacing the built-in's).
+    public mutating func apply(_ estimate: TimeLeftEstimate?) {
+        secondsLeft = estimate?.seconds
+        secondsLeftLow = estimate.flatMap { $0.isRange ? $0.low : nil }
+        secondsLeftHigh = estimate.flatMap { $0.isRange ? $0.high : nil }
     }
 }

@@ -8,8 +8,34 @@ import HeapModule
 /// Estimates how long a project has left. A protocol so a studio's own estimate (a Lua plugin)
 /// can replace the built-in one.
 public protocol TimeLeftEstimating: Sendable {
+    /// The time left and its likely range, or nil when there is not enough evidence to say.
+    func estimate(for project: Project, at now: Timestamp) -> TimeLeftEstimate?
+}
+
+extension TimeLeftEstimating {
     /// Seconds until the project is done, or nil when there is not enough evidence to say.
-    func secondsLeft(for project: Project, at now: Timestamp) -> Double?
+    public func secondsLeft(for project: Project, at now: Timestamp) -> Double? {
+        estimate(for: project, at: now)?.seconds
+    }
+}
+
+/// A time left with the range it likely falls in.
+public struct TimeLeftEstimate: Sendable, Equatable {
+    public var seconds: Double
+    /// The 80% interval: the render is done between `low` and `high` seconds from now in four
+    /// renders of five (measured on the scenario sets, docs/scenarios.md § Estimate accuracy).
+    public var low: Double
+    public var high: Double
+    /// False for an estimate that is one number (a plugin's that gave no range): `low` and `high`
+    /// are then `seconds` and mean nothing.
+    public var isRange: Bool
+
+    public init(seconds: Double, low: Double, high: Double, isRange: Bool = true) {
+        self.seconds = seconds
+        self.low = min(low, seconds)
+        self.high = max(high, seconds)
+        self.isRange = isRange
+    }
 }
 
 /// What an estimate may be. An answer outside it (not finite, negative, or more than
@@ -29,131 +55,119 @@ public enum EstimateRange {
     }
 }
 
-/// The built-in estimate, following what the field learned (see docs/protocol.md, "Time left"):
-/// no number before there is evidence, recent frames over all-time averages, the number of
-/// frames rendering at once, and each in-flight frame's own progress.
+/// The built-in estimate (docs/protocol.md, "Time left"): no number before there is evidence;
+/// each frame still to render costed by where it lies in the shot and on which machine it runs
+/// (`FrameCostModel`); frames in flight by their own progress and by how long they have already
+/// run; the rest played out job by job on the machines at work (`RenderSchedule`), then the
+/// downloads behind a slow link.
 public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
-    /// An in-flight frame must be this far along before its own rate is trusted.
+    /// An in-flight frame must be this far along before its own rate counts at all.
     public var minimumFractionForRate: Double
+    /// From this far along, an in-flight frame's own rate is all that counts.
+    public var fullTrustFraction: Double
 
-    public init(minimumFractionForRate: Double = 0.1) {
+    public init(minimumFractionForRate: Double = 0.05, fullTrustFraction: Double = 0.5) {
         self.minimumFractionForRate = minimumFractionForRate
+        self.fullTrustFraction = fullTrustFraction
     }
 
     /// The estimate, or nil when there is no evidence or the arithmetic left `EstimateRange`.
-    public func secondsLeft(for project: Project, at now: Timestamp) -> Double? {
-        estimate(for: project, at: now).flatMap { EstimateRange.contains($0) ? $0 : nil }
+    public func estimate(for project: Project, at now: Timestamp) -> TimeLeftEstimate? {
+        guard let seconds = expectedSeconds(for: project, at: now), EstimateRange.contains(seconds) else { return nil }
+        let (low, high) = EstimateInterval.bounds(seconds: seconds, shareDone: project.shareDone)
+        return TimeLeftEstimate(seconds: seconds, low: low, high: high)
     }
 
-    private func estimate(for project: Project, at now: Timestamp) -> Double? {
-        switch project.state {
-        case .done: return 0
-        case .failed: return nil
-        case .running: break
-        }
+    private func expectedSeconds(for project: Project, at now: Timestamp) -> Double? {
+        if project.state == .failed { return nil }
+        let frames = project.allFrames
+        let downloads = DownloadBacklog(project: project, frames: frames, now: now)
         let counts = project.statusCounts
-        // Frames in Error while the project still runs are work ahead too: HQueue retries failed
-        // jobs, and a spurious project error puts frames that have not started in Error.
         let queued = counts[.waiting] + counts[.generatingIFD] + counts[.ifdReady] + counts[.error]
-        var rendering: [(elapsed: Double, fraction: Double)] = []
-        var downloadLeft: Double?
-        for frame in project.framesInFlight {
+        if project.state == .done || (queued == 0 && counts[.rendering] == 0) {
+            return downloads.map { $0.finish(after: []) } ?? (project.state == .done ? 0 : nil)
+        }
+        guard let model = FrameCostModel(project: project) ?? impliedModel(frames, now: now) else {
+            return throughputEstimate(project, framesLeft: Double(queued) + Double(counts[.rendering]) / 2, at: now)
+                .map { max($0, downloads?.finish(after: []) ?? 0) }
+        }
+        let perJob = Self.framesPerJob(project, frames)
+        var busy: [RenderSchedule.Busy] = []
+        var busyChunk: [Int: (machine: Int, slot: Int)] = [:]
+        for (slot, frame) in frames.enumerated() where frame.status == .rendering {
+            let elapsed = max(0, frame.renderStartedAt.map { now.seconds(since: $0) } ?? 0)
+            let expected = model.cost(of: frame.number) * model.speedFactor(of: frame.machine)
+            let fromHistory = model.remaining(expected: expected, elapsed: elapsed)
+            var left = fromHistory
+            var trust = 0.0
+            if frame.renderFraction >= minimumFractionForRate, elapsed > 0 {
+                trust = min(1, frame.renderFraction / fullTrustFraction)
+                left = trust * elapsed * (1 - frame.renderFraction) / frame.renderFraction + (1 - trust) * fromHistory
+            }
+            busyChunk[slot / perJob] = (busy.count, slot)
+            busy.append(RenderSchedule.Busy(freeAt: left, spread: (1 - trust) * model.spread * expected, frameFinishes: [left]))
+        }
+        // Waiting frames of a job already at work follow on its machine; the others queue as jobs,
+        // failed frames first (HQueue reruns failed jobs before the queue).
+        var reruns: [[Double]] = []
+        var jobs: [[Double]] = []
+        var jobOfChunk: [Int: Int] = [:]
+        for (slot, frame) in frames.enumerated() {
+            let seconds = model.cost(of: frame.number) * model.wasteFactor
             switch frame.status {
-            case .rendering:
-                let elapsed = frame.renderStartedAt.map { now.seconds(since: $0) } ?? 0
-                rendering.append((max(elapsed, 0), frame.renderFraction))
-            case .downloading:
-                let elapsed = frame.downloadStartedAt.map { now.seconds(since: $0) } ?? 0
-                if let left = remaining(elapsed: elapsed, fraction: frame.downloadFraction, typical: project.downloadDurations.mean) {
-                    downloadLeft = max(downloadLeft ?? 0, left)
+            case .error:
+                reruns.append([seconds])
+            case .waiting, .generatingIFD, .ifdReady:
+                let chunk = slot / perJob
+                if let owner = busyChunk[chunk], owner.slot < slot {
+                    busy[owner.machine].freeAt += seconds
+                    busy[owner.machine].frameFinishes.append(busy[owner.machine].freeAt)
+                    busy[owner.machine].spread = model.spread * seconds
+                } else if let job = jobOfChunk[chunk] {
+                    jobs[job].append(seconds)
+                } else {
+                    jobOfChunk[chunk] = jobs.count
+                    jobs.append([seconds])
                 }
             default:
                 break
             }
         }
-
-        if queued == 0, rendering.isEmpty {
-            return downloadLeft  // only downloads remain: their time left, or unknown without evidence
+        // Machines writing IFDs render once their IFD job is done. Between waves (nothing
+        // rendering): what the recent throughput implies, but never more machines than were ever
+        // seen rendering at once (frames finishing together make the rate spike).
+        var idle = counts[.generatingIFD]
+        if busy.isEmpty {
+            let peak = Double(max(project.peakRendering, 1))
+            let rate = completionRate(project, at: now).map { min(max(1, $0 * model.meanCost), peak) } ?? peak
+            idle = max(idle, Int(rate.rounded()))
         }
-        guard let perFrame = typicalRenderSeconds(project, rendering: rendering) else {
-            return throughputEstimate(project, framesLeft: Double(queued) + Double(rendering.count) / 2, at: now)
-                .map { max($0, downloadLeft ?? 0) }
-        }
-        let inFlightLeft = rendering.map { remaining(elapsed: $0.elapsed, fraction: $0.fraction, typical: perFrame) ?? perFrame }
-        // Machines at work: those rendering now. Between waves (nothing rendering, so the frame time
-        // came from finished renders and at least one frame was seen rendering): what the recent
-        // throughput implies, but never more machines than were ever seen rendering at once
-        // (frames finishing together make the rate spike).
-        let peak = Double(max(project.peakRendering, 1))
-        let machines = rendering.isEmpty
-            ? completionRate(project, at: now).map { min(max(1, $0 * perFrame), peak) } ?? peak
-            : Double(rendering.count)
-        let renderLeft = Self.finishOfLastFrame(
-            inFlightLeft: inFlightLeft, machines: Int(machines.rounded()), queued: queued, perFrame: perFrame,
-            spread: project.renderDurations.standardDeviation ?? 0)
-        // Frames still to render have their download ahead when the project downloads.
-        let trailingDownload = project.downloadDurations.mean ?? 0
-        return max(renderLeft + trailingDownload, downloadLeft ?? 0)
+        let outcome = RenderSchedule.play(busy: busy, idle: idle, jobs: reruns + jobs, spread: model.spread)
+        guard let downloads else { return outcome.finish }
+        return max(outcome.finish, downloads.finish(after: outcome.frameFinishes))
     }
 
-    /// When the last frame finishes if each machine, as it frees up, takes the next queued frame
-    /// (HQueue's first come, first served): the machines rendering now free up as their frames
-    /// finish, the others are free at once. Unlike total work over machines, this sees the last
-    /// wave, where machines fall idle one by one while the final frames render. Frame times vary
-    /// (`spread`, their standard deviation), so the last of several final frames runs long: the
-    /// expected longest of them is added, not the mean.
-    static func finishOfLastFrame(inFlightLeft: [Double], machines: Int, queued: Int, perFrame: Double, spread: Double) -> Double {
-        let machines = max(machines, inFlightLeft.count, 1)
-        var freeAt = inFlightLeft + Array(repeating: 0, count: machines - inFlightLeft.count)
-        var queued = queued
-        // Whole rounds every machine takes in turn need no simulation: only the last two do.
-        let rounds = queued / machines - 1
-        if rounds > 0 {
-            freeAt = freeAt.map { $0 + Double(rounds) * perFrame }
-            queued -= rounds * machines
+    /// Frames each render job renders one after another, as seen from the frames started so far:
+    /// the most frames any one job id has started (1 when every frame has its own job).
+    static func framesPerJob(_ project: Project, _ frames: [Frame]) -> Int {
+        var counts: [String: Int] = [:]
+        var most = 1
+        for frame in frames where frame.attempts > 0 && frame.jobID != project.jobID {
+            counts[frame.jobID, default: 0] += 1
+            most = max(most, counts[frame.jobID] ?? 1)
         }
-        var earliest = Heap(freeAt.map { MachineFree(time: $0, lastFrameQueued: rounds > 0) })
-        for _ in 0..<queued {
-            guard let free = earliest.min else { break }
-            earliest.replaceMin(with: MachineFree(time: free.time + perFrame, lastFrameQueued: true))
-        }
-        let final = earliest.unordered
-        let inFlightFinish = final.filter { !$0.lastFrameQueued }.map(\.time).max() ?? 0
-        let queuedFinishes = final.filter(\.lastFrameQueued).map(\.time)
-        guard let latest = queuedFinishes.max() else { return inFlightFinish }
-        let contenders = queuedFinishes.filter { $0 >= latest - spread }.count
-        return max(inFlightFinish, latest + spread * expectedLargestOfNormals(contenders))
+        return min(most, 1_000)
     }
 
-    /// The expected largest of `count` standard normal draws (a table, then the asymptotic form).
-    static func expectedLargestOfNormals(_ count: Int) -> Double {
-        let table = [0, 0, 0.564, 0.846, 1.029, 1.163, 1.267, 1.352, 1.424, 1.485, 1.539]
-        if count < table.count { return table[max(count, 0)] }
-        let root = (2 * log(Double(count))).squareRoot()
-        return root - (log(log(Double(count))) + log(4 * Double.pi)) / (2 * root)
-    }
-
-    /// A typical frame's render time: the mean of recent finished renders, else what frames in flight
-    /// imply (median of elapsed / fraction) once one is far enough along.
-    private func typicalRenderSeconds(_ project: Project, rendering: [(elapsed: Double, fraction: Double)]) -> Double? {
-        if let mean = project.renderDurations.mean {
-            return mean
-        }
-        let implied = rendering
-            .filter { $0.fraction >= minimumFractionForRate && $0.elapsed > 0 }
-            .map { $0.elapsed / $0.fraction }
-            .sorted()
-        return implied.isEmpty ? nil : implied[implied.count / 2]
-    }
-
-    /// Seconds left for one frame in flight: its own rate, blended with the typical frame's remaining
-    /// time, trusting its own rate more the further along it is.
-    private func remaining(elapsed: Double, fraction: Double, typical: Double?) -> Double? {
-        let prior = typical.map { $0 * (1 - fraction) }
-        guard fraction >= minimumFractionForRate, elapsed > 0 else { return prior }
-        let own = elapsed * (1 - fraction) / fraction
-        guard let prior else { return own }
-        return fraction * own + (1 - fraction) * prior
+    /// Before any frame finished: a typical frame's time as the frames in flight imply it (median
+    /// of elapsed / fraction), once one is far enough along.
+    private func impliedModel(_ frames: [Frame], now: Timestamp) -> FrameCostModel? {
+        let implied = frames.compactMap { frame -> Double? in
+            guard frame.status == .rendering, frame.renderFraction >= 0.1, let start = frame.renderStartedAt else { return nil }
+            let elapsed = now.seconds(since: start)
+            return elapsed > 0 ? elapsed / frame.renderFraction : nil
+        }.sorted()
+        return implied.isEmpty ? nil : FrameCostModel(typical: implied[implied.count / 2])
     }
 
     /// Frames finished per second over the recent window, measured up to now so that a stall lowers it.
@@ -171,13 +185,37 @@ public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
     }
 }
 
-/// When a machine is next free, and whether the frame it finishes then is one still queued now
-/// (whose time is a guess) rather than one in flight (whose own progress is known).
-/// A machine and when it is free next, ordered by that time (a `Heap` gives the earliest first).
-struct MachineFree: Comparable {
-    var time: Double
-    var lastFrameQueued: Bool
+/// A render whose frames download after they render (cloud renders): a rendered frame reads Done
+/// until its download starts, so the frames waiting for a download are the Done frames no
+/// download has touched. nil for a project that never downloaded.
+struct DownloadBacklog {
+    var waiting: Int
+    var inProgress: [Double]
+    var slots: Int
+    var seconds: Double
 
-    static func < (lhs: MachineFree, rhs: MachineFree) -> Bool { lhs.time < rhs.time }
-    static func == (lhs: MachineFree, rhs: MachineFree) -> Bool { lhs.time == rhs.time }
+    init?(project: Project, frames: [Frame], now: Timestamp) {
+        var waiting = 0
+        var inProgress: [(elapsed: Double, fraction: Double)] = []
+        var downloads = false
+        for frame in frames {
+            if frame.downloadStartedAt != nil { downloads = true }
+            if frame.status == .done, frame.downloadStartedAt == nil { waiting += 1 }
+            if frame.status == .downloading {
+                inProgress.append((max(0, frame.downloadStartedAt.map { now.seconds(since: $0) } ?? 0), frame.downloadFraction))
+            }
+        }
+        let implied = inProgress.filter { $0.fraction >= 0.1 && $0.elapsed > 0 }.map { $0.elapsed / $0.fraction }
+        guard downloads, let seconds = project.downloadDurations.mean ?? implied.max() else { return nil }
+        self.waiting = waiting
+        self.inProgress = inProgress.map { seconds * (1 - $0.fraction) }
+        slots = max(1, inProgress.count)
+        self.seconds = seconds
+    }
+
+    /// When the last download ends, with frames still rendering joining the queue as they finish.
+    func finish(after rendered: [Double]) -> Double {
+        RenderSchedule.downloads(
+            ready: Array(repeating: 0, count: waiting) + rendered, inProgress: inProgress, slots: slots, seconds: seconds)
+    }
 }

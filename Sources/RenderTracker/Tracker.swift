@@ -330,7 +330,7 @@ public struct Tracker: Sendable {
     public func summary(of name: String) -> ProjectSummary? {
         guard let project = projects[name] else { return nil }
         let now = clock.now()
-        return ProjectSummary(project: project, now: now, secondsLeft: estimator.secondsLeft(for: project, at: now))
+        return ProjectSummary(project: project, now: now, estimate: estimator.estimate(for: project, at: now))
     }
 }
 

@@ -240,6 +240,8 @@ public enum RenderTrackerMethods {
             "started": .string(summary.startedAt.iso8601),
             "elapsed_seconds": .double(summary.elapsedSeconds),
             "seconds_left": summary.secondsLeft.map(RPCValue.double) ?? .null,
+            "seconds_left_low": summary.secondsLeftLow.map(RPCValue.double) ?? .null,
+            "seconds_left_high": summary.secondsLeftHigh.map(RPCValue.double) ?? .null,
             "last_event_id": .int(summary.lastEventID),
             "created_implicitly": .bool(summary.createdImplicitly),
             "last_project_error": summary.lastProjectError.map(RPCValue.string) ?? .null,

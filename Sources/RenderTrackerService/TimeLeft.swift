@@ -50,7 +50,7 @@ public struct PendingSummary: Sendable {
     public func resolved() -> ProjectSummary {
         guard let plugin else { return summary }
         var resolved = summary
-        resolved.secondsLeft = plugin.engine.secondsLeft(snapshot: plugin.snapshot, builtIn: summary.secondsLeft)
+        if let estimate = plugin.engine.estimate(snapshot: plugin.snapshot) { resolved.apply(estimate) }
         return resolved
     }
 }

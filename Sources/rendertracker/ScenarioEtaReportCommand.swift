@@ -8,7 +8,7 @@ struct ScenarioEtaReportCommand: ParsableCommand {
         abstract: "How accurate the time-left estimate was on scenarios, next to Afanasy's and Royal Render's ways.",
         discussion: """
             Runs each scenario and prints, for every render that finished, the error of the tracker's \
-            estimate at 10%, 25%, 50% and 75% of frames done against the render's real finish, beside a \
+            estimate at 10%, 25%, 50%, 75% and 90% of frames done against the render's real finish, beside a \
             straight-line extrapolation (elapsed * 100 / percent - elapsed, as Afanasy) and average frame \
             time times frames left over machines (as Royal Render).
             """
@@ -20,10 +20,9 @@ struct ScenarioEtaReportCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let runner = ScenarioRunner(options: scenarios.options)
         var results: [ScenarioResult] = []
-        for file in scenarios.files {
-            let result = runner.run(file: file) { _ in }
+        for (file, options) in scenarios.runs {
+            let result = ScenarioRunner(options: options).run(file: file) { _ in }
             if let error = result.error {
                 printToStandardError("rendertracker scenario eta-report: \(file): \(error)")
                 throw ExitCode.failure

@@ -15,9 +15,13 @@ struct ScenarioOptionsGroup: ParsableArguments {
     @Option(help: "Level of the tracker's own log lines (plugin warnings among them).")
     var logLevel = "warning"
 
+    @Option(help: "Run each scenario with this many seed sets: the script's seeds, then others (another night of the same farm each).")
+    var seeds = 1
+
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one scenario file") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        guard (1...1_000).contains(seeds) else { throw ValidationError("--seeds must be from 1 to 1000; got \(seeds)") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")); got \(logLevel)")
         }
@@ -27,5 +31,17 @@ struct ScenarioOptionsGroup: ParsableArguments {
         var logger = Logger(label: "rendertracker") { ConsoleLogHandler(label: $0) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
         return ScenarioOptions(pluginFolder: plugins.plugins, pluginOptions: plugins.options, timeoutSeconds: timeout, logger: logger)
+    }
+
+    /// Every scenario with every seed set: (file, options for that set).
+    var runs: [(file: String, options: ScenarioOptions)] {
+        let base = options
+        return files.flatMap { file in
+            (0..<seeds).map { set in
+                var options = base
+                options.seedSet = set
+                return (file, options)
+            }
+        }
     }
 }

@@ -23,14 +23,13 @@ struct ScenarioRunCommand: ParsableCommand {
     }
 
     func run() throws {
-        var options = scenarios.options
-        options.emitLog = emitLog
-        let runner = ScenarioRunner(options: options)
         var passed = 0
         var failed = 0
-        for file in scenarios.files {
-            print(file)
-            let result = runner.run(file: file) { print($0) }
+        for (file, runOptions) in scenarios.runs {
+            var options = runOptions
+            options.emitLog = emitLog
+            print(scenarios.seeds > 1 ? "\(file) (seed set \(options.seedSet))" : file)
+            let result = ScenarioRunner(options: options).run(file: file) { print($0) }
             passed += result.passed
             failed += result.failed
         }

@@ -1,0 +1,163 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What a project's finished frames say about the ones still to render: a frame's cost by where
+/// it lies in the shot, how much faster or slower each machine is, how much frame times stray,
+/// and how much machine time failed and lost attempts waste.
+///
+/// Why by where in the shot rather than one recent mean: shots get heavier or lighter along their
+/// frames (a camera moving into an FX section, a heavy middle), and HQueue's subdivision order
+/// renders the ends and midpoints first, so the finished frames of a region say most about the
+/// frames left in it. The shot's frame numbers are cut into up to `maximumBins` equal spans; a
+/// span's cost is the mean of its finished frames, drawn towards the mean of the whole shot while
+/// it has few; a span with none takes the line between its nearest spans with finished frames,
+/// or the nearest one's value at the ends.
+struct FrameCostModel {
+    static let maximumBins = 12
+    /// Finished frames a span needs before its own mean counts as much as the shot's.
+    static let binPrior = 3.0
+    /// Finished frames a machine needs before its own speed counts as much as the farm's typical.
+    static let machinePrior = 2.0
+
+    private let lowestNumber: Int
+    private let span: Int
+    private let bins: [Double]
+    private let machineFactors: [String: Double]
+    /// Finished frames' cost over what the model expected of them, sorted, with suffix sums, for
+    /// the time left of a frame that has run for a while (`remainingShare`).
+    private let ratios: [Double]
+    private let ratioSuffixSums: [Double]
+    /// How much frame times stray from the model: the standard deviation of `ratios`.
+    let spread: Double
+    /// Machine time spent per second of successful render: 1 without failures or lost machines.
+    let wasteFactor: Double
+    /// Finished frames the model learned from.
+    let sampleCount: Int
+
+    /// The mean cost of the shot's frames, as the model has them.
+    var meanCost: Double { bins.reduce(0, +) / Double(bins.count) }
+
+    /// Before any frame finished: every frame costs `typical` (what the frames in flight imply).
+    init(typical: Double) {
+        lowestNumber = 0
+        span = 1
+        bins = [typical]
+        machineFactors = [:]
+        ratios = []
+        ratioSuffixSums = [0]
+        spread = 0.25
+        wasteFactor = 1
+        sampleCount = 0
+    }
+
+    /// The model of `project`'s finished frames; nil when none finished with a fair render time.
+    init?(project: Project) {
+        let frames = project.allFrames
+        var lowest = Int.max
+        var highest = Int.min
+        for frame in frames {
+            lowest = min(lowest, frame.number)
+            highest = max(highest, frame.number)
+        }
+        guard lowest <= highest else { return nil }
+        let binCount = max(1, min(Self.maximumBins, frames.count / 16))
+        lowestNumber = lowest
+        span = max(1, (highest - lowest + binCount) / binCount)
+
+        var sums = [Double](repeating: 0, count: binCount)
+        var counts = [Double](repeating: 0, count: binCount)
+        var finished: [(bin: Int, seconds: Double, machine: String?)] = []
+        var machineTime = 0.0
+        var renderTime = 0.0
+        for frame in frames where frame.status == .done || frame.status == .downloading {
+            guard let seconds = frame.renderSeconds, seconds > 0 else { continue }
+            let bin = min(binCount - 1, (frame.number - lowest) / span)
+            sums[bin] += seconds
+            counts[bin] += 1
+            finished.append((bin, seconds, frame.machine))
+            machineTime += max(frame.machineSeconds, seconds)
+            renderTime += seconds
+        }
+        guard !finished.isEmpty else { return nil }
+        sampleCount = finished.count
+        wasteFactor = min(3, max(1, machineTime / renderTime))
+
+        let mean = sums.reduce(0, +) / counts.reduce(0, +)
+        var values = [Double?](repeating: nil, count: binCount)
+        for bin in 0..<binCount where counts[bin] > 0 {
+            values[bin] = (sums[bin] + Self.binPrior * mean) / (counts[bin] + Self.binPrior)
+        }
+        let bins = Self.filled(values)
+        self.bins = bins
+
+        var logSums: [String: (sum: Double, count: Double)] = [:]
+        for sample in finished {
+            guard let machine = sample.machine else { continue }
+            logSums[machine, default: (0, 0)].sum += log(sample.seconds / bins[sample.bin])
+            logSums[machine, default: (0, 0)].count += 1
+        }
+        let factors = logSums.mapValues { exp($0.sum / ($0.count + Self.machinePrior)) }
+        machineFactors = factors
+
+        let sorted = finished.map { sample in
+            sample.seconds / (bins[sample.bin] * (sample.machine.flatMap { factors[$0] } ?? 1))
+        }.sorted()
+        ratios = sorted
+        var suffix = [Double](repeating: 0, count: sorted.count + 1)
+        for index in sorted.indices.reversed() { suffix[index] = suffix[index + 1] + sorted[index] }
+        ratioSuffixSums = suffix
+        let ratioMean = suffix[0] / Double(sorted.count)
+        let variance = sorted.reduce(0) { $0 + ($1 - ratioMean) * ($1 - ratioMean) } / Double(sorted.count)
+        spread = sorted.count >= 4 ? variance.squareRoot() : 0.25
+    }
+
+    /// Spans without finished frames: the line between the nearest spans with some, or the
+    /// nearest one's value beyond the first and last.
+    private static func filled(_ values: [Double?]) -> [Double] {
+        let known = values.indices.filter { values[$0] != nil }
+        return values.indices.map { bin in
+            if let value = values[bin] { return value }
+            let before = known.last { $0 < bin }
+            let after = known.first { $0 > bin }
+            switch (before, after) {
+            case let (low?, high?):
+                let share = Double(bin - low) / Double(high - low)
+                return (values[low] ?? 0) * (1 - share) + (values[high] ?? 0) * share
+            case let (low?, nil): return values[low] ?? 0
+            case let (nil, high?): return values[high] ?? 0
+            case (nil, nil): return 0
+            }
+        }
+    }
+
+    /// Expected seconds of frame `number` on a machine of the farm's typical speed.
+    func cost(of number: Int) -> Double {
+        bins[max(0, min(bins.count - 1, (number - lowestNumber) / span))]
+    }
+
+    /// How much slower (above 1) or faster a machine rendered than the model expected.
+    func speedFactor(of machine: String?) -> Double {
+        machine.flatMap { machineFactors[$0] } ?? 1
+    }
+
+    /// The expected time still ahead of a frame expected to take `expected` seconds that has run
+    /// for `elapsed`, as frames like it finished: the mean overshoot of the finished frames that
+    /// ran longer than this one has. A frame that has run longer than nearly all of them is a
+    /// heavy one, of unknown weight: it is given half as long again as it has run.
+    func remaining(expected: Double, elapsed: Double) -> Double {
+        guard expected > 0 else { return elapsed / 2 }
+        let share = elapsed / expected
+        var low = 0
+        var high = ratios.count
+        while low < high {
+            let middle = (low + high) / 2
+            if ratios[middle] <= share { low = middle + 1 } else { high = middle }
+        }
+        let longer = ratios.count - low
+        guard longer >= 3 else { return max(elapsed / 2, expected - elapsed) }
+        return expected * (ratioSuffixSums[low] / Double(longer) - share)
+    }
+}
