@@ -38,6 +38,14 @@ extension RenderSpec {
         projectError = try fields.string("project_error")
         spuriousDriverError = table["spurious_driver_error"] == .bool(true)
         jobID = try fields.integer("job_id")
+        priority = try fields.integer("priority") ?? priority
+        startupSeconds = try fields.number("startup_seconds") ?? startupSeconds
+        retrySecondsFactor = try fields.number("retry_seconds_factor") ?? retrySecondsFactor
+        if let weights = table["tile_weights"].arrayElements {
+            let numbers = weights.compactMap(\.doubleValue)
+            guard numbers.count == weights.count else { throw LuaHostError(message: "farm:submit: tile_weights must be a list of numbers") }
+            tileWeights = numbers
+        }
         if case .table(let failing) = table["fail_frames"] {
             for (frame, attempts) in failing {
                 guard let frame = frame.integerValue, let attempts = attempts.integerValue else {

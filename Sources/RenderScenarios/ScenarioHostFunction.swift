@@ -17,4 +17,5 @@ enum ScenarioHostFunction: Int32, LuaHostFunctions {
     case now = 13
     case machines = 14
     case print = 15
+    case setSpeed = 16
 }

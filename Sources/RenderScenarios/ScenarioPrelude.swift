@@ -174,7 +174,8 @@ end
 local SUBMIT_OPTIONS = set(
   "project", "user", "hip", "frames", "route", "frame_seconds", "ifd_seconds", "ifd_frames_per_job", "prepare_seconds",
   "frames_per_job", "tiles", "download_seconds", "download_slots", "progress_reports", "fail_frames", "failure_rate",
-  "failure_point", "retries", "error_output_bytes", "project_error", "spurious_driver_error", "job_id")
+  "failure_point", "retries", "error_output_bytes", "project_error", "spurious_driver_error", "job_id",
+  "priority", "startup_seconds", "retry_seconds_factor", "tile_weights")
 
 local farm_made = false
 
@@ -187,13 +188,19 @@ function scenario.farm(options)
   local farm, renders_made, status_names = {}, 0, nil
 
   function farm:add_machines(spec)
-    spec = check_options("farm:add_machines", spec, set("count", "speed", "prefix"))
-    return host(HOST.add_machines, spec.count or 1, spec.speed or 1.0, spec.prefix or "render")
+    spec = check_options("farm:add_machines", spec, set("count", "speed", "prefix", "failure_rate", "boot_seconds"))
+    return host(HOST.add_machines, spec.count or 1, spec.speed or 1.0, spec.prefix or "render", spec.failure_rate or 0, spec.boot_seconds or 0)
   end
 
   function farm:remove_machines(spec)
-    spec = check_options("farm:remove_machines", spec, set("count", "prefix"))
-    return host(HOST.remove_machines, spec.count or 1, spec.prefix)
+    spec = check_options("farm:remove_machines", spec, set("count", "prefix", "drain"))
+    return host(HOST.remove_machines, spec.count or 1, spec.prefix, spec.drain and true or false)
+  end
+
+  -- Machines (those named prefix-..., or all) render at `speed` from their next frame on.
+  function farm:set_speed(spec)
+    spec = check_options("farm:set_speed", spec, set("speed", "prefix"))
+    return host(HOST.set_speed, spec.speed, spec.prefix)
   end
 
   -- Runs the farm in virtual time: until nothing is left ({}), for `seconds`, until `until_time`,

@@ -76,10 +76,20 @@ final class ScenarioSession {
             let count = try arguments.integer(0, "count")
             let speed = try arguments.number(1, "speed")
             guard count >= 0, speed > 0 else { throw LuaHostError(message: "farm:add_machines: count must be 0 or more and speed positive") }
-            return [.array(farm.addMachines(count: count, speed: speed, prefix: try arguments.string(2, "prefix")).map(LuaValue.string))]
-        case .removeMachines:
-            let names = farm.removeMachines(count: try arguments.integer(0, "count"), prefix: arguments.value(1).stringValue)
+            let failureRate = try arguments.number(3, "failure_rate")
+            let boot = try arguments.number(4, "boot_seconds")
+            guard (0...1).contains(failureRate) else { throw LuaHostError(message: "farm:add_machines: failure_rate must be between 0 and 1") }
+            guard boot.isFinite, boot >= 0 else { throw LuaHostError(message: "farm:add_machines: boot_seconds must be 0 or more") }
+            let names = farm.addMachines(count: count, speed: speed, prefix: try arguments.string(2, "prefix"), failureRate: failureRate, bootSeconds: boot)
             return [.array(names.map(LuaValue.string))]
+        case .removeMachines:
+            let names = farm.removeMachines(
+                count: try arguments.integer(0, "count"), prefix: arguments.value(1).stringValue, drain: arguments.value(2) == .bool(true))
+            return [.array(names.map(LuaValue.string))]
+        case .setSpeed:
+            let speed = try arguments.number(0, "speed")
+            guard speed.isFinite, speed > 0 else { throw LuaHostError(message: "farm:set_speed: speed must be positive") }
+            return [.integer(Int64(farm.setSpeed(speed, prefix: arguments.value(1).stringValue)))]
         case .submit:
             let spec = try RenderSpec(lua: arguments.value(0))
             let index = farm.submit(spec)

@@ -2,7 +2,7 @@
 --
 -- Shows: a shot whose renders die at random, late in the frame (failure_point 0.6), as when a
 -- texture server drops connections under load: each attempt fails with a 12% chance, HQueue
--- reruns a failed job up to 3 times, and every frame gets there in the end. Each failure wastes
+-- reruns a failed job up to 4 times, and every frame gets there in the end. Each failure wastes
 -- about 9 minutes of a machine and puts the job back at the front of the queue.
 --
 -- Why a studio cares: a render that loses a tenth of its machine time to failures takes
@@ -20,7 +20,7 @@ local shot = farm:submit{
   frame_seconds = scenario.lognormal(900, 0.2),
   failure_rate = 0.12,
   failure_point = 0.6,
-  retries = 3,
+  retries = 4,
   error_output_bytes = 20000,
 }
 
