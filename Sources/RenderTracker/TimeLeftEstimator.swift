@@ -87,25 +87,23 @@ public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
         if project.state == .done || (queued == 0 && counts[.rendering] == 0) {
             return downloads.map { $0.finish(after: []) } ?? (project.state == .done ? 0 : nil)
         }
-        guard let model = FrameCostModel(project: project) ?? impliedModel(frames, now: now) else {
+        guard let firstModel = FrameCostModel(project: project) ?? impliedModel(frames, now: now) else {
             return throughputEstimate(project, framesLeft: Double(queued) + Double(counts[.rendering]) / 2, at: now)
                 .map { max($0, downloads?.finish(after: []) ?? 0) }
         }
+        // The frames in flight that have shown how long they take (run past half their expected
+        // time, or reported progress) join the finished ones, then everything is costed again.
+        let informative = inFlight(frames, model: firstModel, now: now).filter { $0.elapsed >= $0.expected / 2 || $0.trust > 0 }
+        let model = informative.isEmpty
+            ? firstModel
+            : FrameCostModel(project: project, inFlight: informative.map { .init(number: $0.frame.number, seconds: $0.elapsed + $0.left, machine: $0.frame.machine) })
+                ?? firstModel
         let perJob = Self.framesPerJob(project, frames)
         var busy: [RenderSchedule.Busy] = []
         var busyChunk: [Int: (machine: Int, slot: Int)] = [:]
-        for (slot, frame) in frames.enumerated() where frame.status == .rendering {
-            let elapsed = max(0, frame.renderStartedAt.map { now.seconds(since: $0) } ?? 0)
-            let expected = model.cost(of: frame.number) * model.speedFactor(of: frame.machine)
-            let fromHistory = model.remaining(expected: expected, elapsed: elapsed)
-            var left = fromHistory
-            var trust = 0.0
-            if frame.renderFraction >= minimumFractionForRate, elapsed > 0 {
-                trust = min(1, frame.renderFraction / fullTrustFraction)
-                left = trust * elapsed * (1 - frame.renderFraction) / frame.renderFraction + (1 - trust) * fromHistory
-            }
-            busyChunk[slot / perJob] = (busy.count, slot)
-            busy.append(RenderSchedule.Busy(freeAt: left, spread: (1 - trust) * model.spread * expected, frameFinishes: [left]))
+        for frame in inFlight(frames, model: model, now: now) {
+            busyChunk[frame.slot / perJob] = (busy.count, frame.slot)
+            busy.append(RenderSchedule.Busy(freeAt: frame.left, spread: (1 - frame.trust) * model.spread * frame.expected, frameFinishes: [frame.left]))
         }
         // Waiting frames of a job already at work follow on its machine; the others queue as jobs,
         // failed frames first (HQueue reruns failed jobs before the queue).
@@ -145,6 +143,37 @@ public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
         let outcome = RenderSchedule.play(busy: busy, idle: idle, jobs: reruns + jobs, spread: model.spread)
         guard let downloads else { return outcome.finish }
         return max(outcome.finish, downloads.finish(after: outcome.frameFinishes))
+    }
+
+    /// The frames rendering now, each with what it was expected to take, how long it has run, its
+    /// time left (by its own progress, trusted more the further along it is, and by how frames
+    /// like it finished after running as long) and how much its own progress was trusted.
+    private func inFlight(_ frames: [Frame], model: FrameCostModel, now: Timestamp)
+        -> [(slot: Int, frame: Frame, expected: Double, elapsed: Double, left: Double, trust: Double)]
+    {
+        frames.enumerated().compactMap { slot, frame in
+            guard frame.status == .rendering else { return nil }
+            let elapsed = max(0, frame.renderStartedAt.map { now.seconds(since: $0) } ?? 0)
+            let expected = model.cost(of: frame.number) * model.speedFactor(of: frame.machine)
+            let fromHistory = model.remaining(expected: expected, elapsed: elapsed)
+            guard let own = ownRemaining(frame, now: now) else { return (slot, frame, expected, elapsed, fromHistory, 0) }
+            let trust = min(1, frame.renderFraction / fullTrustFraction)
+            return (slot, frame, expected, elapsed, trust * own + (1 - trust) * fromHistory, trust)
+        }
+    }
+
+    /// A frame's time left at the rate of its own progress: the fraction it reported took the time
+    /// from its start to that report (fractions arrive in steps, a tile at a time, so the rate is
+    /// measured at the report, not now), and the time since the report is already spent. nil before
+    /// it is `minimumFractionForRate` along.
+    private func ownRemaining(_ frame: Frame, now: Timestamp) -> Double? {
+        let fraction = frame.renderFraction
+        guard fraction >= minimumFractionForRate, fraction < 1, let start = frame.renderStartedAt else { return nil }
+        let reported = frame.lastProgressAt ?? now
+        let toReport = reported.seconds(since: start)
+        guard toReport > 0 else { return nil }
+        let sinceReport = max(0, now.seconds(since: reported))
+        return max(toReport * (1 - fraction) / fraction - sinceReport, 0)
     }
 
     /// Frames each render job renders one after another, as seen from the frames started so far:
