@@ -217,7 +217,14 @@ public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
 /// A render whose frames download after they render (cloud renders): a rendered frame reads Done
 /// until its download starts, so the frames waiting for a download are the Done frames no
 /// download has touched. nil for a project that never downloaded.
+///
+/// Downloads are timed by how fast they finish, not by how long one is seen Downloading: a
+/// downloader reports its first fraction only some way in, so fewer downloads are seen at once
+/// than run, and each looks shorter than it is (two slots of 75 s downloads read as one slot of
+/// 56 s: a backlog estimated 50% long).
 struct DownloadBacklog {
+    /// Recent downloads finished, for the rate.
+    static let rateWindow = 32
     var waiting: Int
     var inProgress: [Double]
     var slots: Int
@@ -226,20 +233,32 @@ struct DownloadBacklog {
     init?(project: Project, frames: [Frame], now: Timestamp) {
         var waiting = 0
         var inProgress: [(elapsed: Double, fraction: Double)] = []
-        var downloads = false
+        var finishes: [Double] = []
         for frame in frames {
-            if frame.downloadStartedAt != nil { downloads = true }
-            if frame.status == .done, frame.downloadStartedAt == nil { waiting += 1 }
+            guard let started = frame.downloadStartedAt else {
+                if frame.status == .done { waiting += 1 }
+                continue
+            }
             if frame.status == .downloading {
-                inProgress.append((max(0, frame.downloadStartedAt.map { now.seconds(since: $0) } ?? 0), frame.downloadFraction))
+                inProgress.append((max(0, now.seconds(since: started)), frame.downloadFraction))
+            } else if frame.status == .done, let finished = frame.finishedAt {
+                finishes.append(finished.secondsSince1970)
             }
         }
+        guard !finishes.isEmpty || !inProgress.isEmpty else { return nil }
         let implied = inProgress.filter { $0.fraction >= 0.1 && $0.elapsed > 0 }.map { $0.elapsed / $0.fraction }
-        guard downloads, let seconds = project.downloadDurations.mean ?? implied.max() else { return nil }
-        self.waiting = waiting
-        self.inProgress = inProgress.map { seconds * (1 - $0.fraction) }
+        guard let seen = project.downloadDurations.mean ?? implied.max() else { return nil }
         slots = max(1, inProgress.count)
-        self.seconds = seconds
+        let recent = finishes.sorted().suffix(Self.rateWindow)
+        if recent.count >= 3, let oldest = recent.first, now.secondsSince1970 > oldest, waiting > 0 {
+            // While a backlog waits, downloads run back to back: their rate is the link's.
+            let rate = Double(recent.count - 1) / (now.secondsSince1970 - oldest)
+            seconds = Double(slots) / rate
+        } else {
+            seconds = seen
+        }
+        self.waiting = waiting
+        self.inProgress = inProgress.map { seen * (1 - $0.fraction) }
     }
 
     /// When the last download ends, with frames still rendering joining the queue as they finish.
