@@ -20,7 +20,7 @@ struct FrameCostModel {
     /// Finished frames a span needs before its own mean counts as much as the shot's.
     static let binPrior = 3.0
     /// Finished frames a machine needs before its own speed counts as much as the farm's typical.
-    static let machinePrior = 2.0
+    static let machinePrior = 0.5
 
     private let lowestNumber: Int
     private let span: Int

@@ -11,11 +11,13 @@ import HeapModule
 /// final frames render, and jobs of several frames, whose frames cannot spread over free machines.
 struct RenderSchedule {
     /// A machine at work now: when it is free, and how uncertain that moment is (the standard
-    /// deviation of the last thing it renders), and when each frame it has left finishes.
+    /// deviation of the last thing it renders), when each frame it has left finishes, and how much
+    /// longer than the typical machine it takes (`FrameCostModel.speedFactor`).
     struct Busy {
         var freeAt: Double
         var spread: Double
         var frameFinishes: [Double]
+        var slowness: Double = 1
     }
 
     /// When the render's last frame is likely done, and when each frame still to render finishes
@@ -31,17 +33,17 @@ struct RenderSchedule {
     /// finish at about the same moment runs long: the expected largest of them is taken, not the mean.
     static func play(busy: [Busy], idle: Int, jobs: [[Double]], spread: Double) -> Outcome {
         var frameFinishes = busy.flatMap(\.frameFinishes)
-        var machines = Heap(busy.map { Machine(freeAt: $0.freeAt, spread: $0.spread) })
-        for _ in 0..<max(0, idle) { machines.insert(Machine(freeAt: 0, spread: 0)) }
-        if machines.isEmpty { machines.insert(Machine(freeAt: 0, spread: 0)) }
+        var machines = Heap(busy.map { Machine(freeAt: $0.freeAt, spread: $0.spread, slowness: $0.slowness) })
+        for _ in 0..<max(0, idle) { machines.insert(Machine(freeAt: 0, spread: 0, slowness: 1)) }
+        if machines.isEmpty { machines.insert(Machine(freeAt: 0, spread: 0, slowness: 1)) }
         frameFinishes.reserveCapacity(frameFinishes.count + jobs.reduce(0) { $0 + $1.count })
         for job in jobs {
             guard var machine = machines.popMin() else { break }
             for seconds in job {
-                machine.freeAt += seconds
+                machine.freeAt += seconds * machine.slowness
                 frameFinishes.append(machine.freeAt)
             }
-            if let last = job.last { machine.spread = last * spread }
+            if let last = job.last { machine.spread = last * machine.slowness * spread }
             machines.insert(machine)
         }
         let final = machines.unordered
@@ -83,6 +85,7 @@ struct RenderSchedule {
     private struct Machine: Comparable {
         var freeAt: Double
         var spread: Double
+        var slowness: Double
 
         static func < (lhs: Machine, rhs: Machine) -> Bool { lhs.freeAt < rhs.freeAt }
         static func == (lhs: Machine, rhs: Machine) -> Bool { lhs.freeAt == rhs.freeAt }

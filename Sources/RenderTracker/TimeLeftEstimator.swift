@@ -103,7 +103,10 @@ public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
         var busyChunk: [Int: (machine: Int, slot: Int)] = [:]
         for frame in inFlight(frames, model: model, now: now) {
             busyChunk[frame.slot / perJob] = (busy.count, frame.slot)
-            busy.append(RenderSchedule.Busy(freeAt: frame.left, spread: (1 - frame.trust) * model.spread * frame.expected, frameFinishes: [frame.left]))
+            busy.append(
+                RenderSchedule.Busy(
+                    freeAt: frame.left, spread: (1 - frame.trust) * model.spread * frame.expected, frameFinishes: [frame.left],
+                    slowness: model.speedFactor(of: frame.frame.machine)))
         }
         // Waiting frames of a job already at work follow on its machine; the others queue as jobs,
         // failed frames first (HQueue reruns failed jobs before the queue).
@@ -118,9 +121,9 @@ public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
             case .waiting, .generatingIFD, .ifdReady:
                 let chunk = slot / perJob
                 if let owner = busyChunk[chunk], owner.slot < slot {
-                    busy[owner.machine].freeAt += seconds
+                    busy[owner.machine].freeAt += seconds * busy[owner.machine].slowness
                     busy[owner.machine].frameFinishes.append(busy[owner.machine].freeAt)
-                    busy[owner.machine].spread = model.spread * seconds
+                    busy[owner.machine].spread = model.spread * seconds * busy[owner.machine].slowness
                 } else if let job = jobOfChunk[chunk] {
                     jobs[job].append(seconds)
                 } else {
