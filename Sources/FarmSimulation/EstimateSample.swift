@@ -10,6 +10,8 @@ public struct EstimateSample: Sendable {
     public var tracker: Double?
     /// The tracker's 80% interval around `tracker`, when it gave one (`getProjectSummary`).
     public var trackerRange: (low: Double, high: Double)?
+    /// Whether the tracker's estimate learned from a past render of the same shot (`learned_from`).
+    public var learned = false
     /// Straight-line extrapolation, as Afanasy: `elapsed * 100 / percent - elapsed`, with percent
     /// counting the partial progress of frames in flight.
     public var straightLine: Double?

@@ -208,6 +208,11 @@ public final class Farm {
     /// How much each estimate's predicted finish (a clock time) moved between consecutive samples
     /// of a render that ended, as a share of the render's duration: the mean over its samples
     /// before the end (and, failed, before the failure). nil for an estimate with fewer than two.
+    /// Whether the tracker's estimates of a render learned from a past render of its shot.
+    public func learned(_ index: Int) -> Bool {
+        renders[index].samples.values.contains(where: \.learned)
+    }
+
     public func finishDrift(of index: Int) -> (tracker: Double?, straightLine: Double?, averageFrame: Double?)? {
         let render = renders[index]
         guard let endedAt = endedAt(of: index), let startedAt = render.startedAt, endedAt > startedAt else { return nil }
@@ -522,9 +527,11 @@ public final class Farm {
         let render = renders[index]
         var tracker: Double?
         var range: (low: Double, high: Double)?
+        var learned = false
         if case .structure(let summary)? = call("monitor", "getProjectSummary", [.string(render.project)]) {
             tracker = summary["seconds_left"]?.number
             if let low = summary["seconds_left_low"]?.number, let high = summary["seconds_left_high"]?.number { range = (low, high) }
+            if case .string? = summary["learned_from"] { learned = true }
         }
         let total = Double(render.frameCount)
         let done = Double(render.doneCount)
@@ -537,8 +544,8 @@ public final class Farm {
         let averageFrame: Double? = finished.isEmpty || working.isEmpty
             ? nil : finished.reduce(0.0) { $0 + $1.renderSeconds } / Double(finished.count) * (total - done) / Double(working.count)
         return EstimateSample(
-            milestone: 0, time: now, framesDone: render.doneCount, tracker: tracker, trackerRange: range, straightLine: straightLine,
-            averageFrame: averageFrame)
+            milestone: 0, time: now, framesDone: render.doneCount, tracker: tracker, trackerRange: range, learned: learned,
+            straightLine: straightLine, averageFrame: averageFrame)
     }
 
     private func finish(_ jobIndex: Int, on machineIndex: Int) {

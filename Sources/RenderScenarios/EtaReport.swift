@@ -7,7 +7,9 @@ public import RPC
 /// frames left over machines (Royal Render). Errors are fractions of the time really left.
 public struct EtaReport: Sendable {
     /// The milestones reported, in percent of frames done.
-    public static let milestones = [10, 25, 50, 75, 90]
+    public static let milestones = [5, 10, 25, 50, 75, 90]
+    /// Renders that learned from a past render of their shot are judged from here.
+    public static let judgedWithHistory = [5, 10, 25, 50, 75, 90]
     /// The milestones the goal is judged on: from 25% done.
     public static let judged = [25, 50, 75, 90]
     /// The goal for the tracker's estimate: median absolute error at most this, and below both baselines.
@@ -27,6 +29,8 @@ public struct EtaReport: Sendable {
         /// Whether the truth fell in the tracker's range, by milestone (judged milestones with a range).
         public var withinRange: [Int: Bool]
         public var drift: (tracker: Double?, straightLine: Double?, averageFrame: Double?)?
+        /// Whether the tracker learned from a past render of the same shot.
+        public var learned: Bool
     }
 
     public var rows: [Row]
@@ -46,7 +50,7 @@ public struct EtaReport: Sendable {
                 }
                 var row = Row(
                     scenario: result.file, project: render.project, seedSet: result.seedSet, failed: render.failed, tracker: [:], straightLine: [:],
-                    averageFrame: [:], withinRange: [:], drift: render.drift)
+                    averageFrame: [:], withinRange: [:], drift: render.drift, learned: render.learned)
                 for errors in render.errors where Self.milestones.contains(errors.milestone) {
                     row.tracker[errors.milestone] = errors.tracker
                     row.straightLine[errors.milestone] = errors.straightLine
@@ -60,8 +64,16 @@ public struct EtaReport: Sendable {
 
     /// Median absolute error from 25% done over `rows`; a missing estimate counts as 100% off (an
     /// estimator that stays silent must not look accurate).
-    public static func medianAbsoluteError(_ rows: some Sequence<Row>, _ estimate: KeyPath<Row, [Int: Double?]>) -> Double? {
-        median(rows.flatMap { row in Self.judged.compactMap { milestone in row[keyPath: estimate][milestone].map { $0.map(abs) ?? 1 } } })
+    public static func medianAbsoluteError(
+        _ rows: some Sequence<Row>, _ estimate: KeyPath<Row, [Int: Double?]>, from milestones: [Int] = judged
+    ) -> Double? {
+        median(rows.flatMap { row in milestones.compactMap { milestone in row[keyPath: estimate][milestone].map { $0.map(abs) ?? 1 } } })
+    }
+
+    /// Over the renders that learned from a past render of their shot: median absolute error from 5% done.
+    public var withHistory: (renders: Int, tracker: Double?) {
+        let learned = rows.filter(\.learned)
+        return (learned.count, Self.medianAbsoluteError(learned, \.tracker, from: Self.judgedWithHistory))
     }
 
     public func medianAbsoluteError(_ estimate: KeyPath<Row, [Int: Double?]>) -> Double? {
@@ -132,6 +144,10 @@ public struct EtaReport: Sendable {
         if seedSets > 1, let low = seedSetMedians.min(), let high = seedSetMedians.max() {
             lines.append("tracker's median by seed set (\(seedSets) sets): \(Self.percent(low)) to \(Self.percent(high))")
         }
+        let history = withHistory
+        if history.renders > 0 {
+            lines.append("renders that learned from a past render of the shot (\(history.renders)): tracker's median absolute error from 5% done \(history.tracker.map(Self.percent) ?? "n/a")")
+        }
         lines.append("80% range holds the truth: " + (rangeCoverage.map { "\(Self.percent($0)) of samples from 25% done (goal at least \(Self.percent(Self.coverageGoal)))" } ?? "n/a"))
         let drifts = [("tracker", \(tracker: Double?, straightLine: Double?, averageFrame: Double?).tracker),
             ("straight line", \.straightLine), ("average frame", \.averageFrame)]
@@ -163,7 +179,7 @@ public struct EtaReport: Sendable {
                 .structure([
                     "scenario": .string(row.scenario), "project": .string(row.project), "seed_set": .int(row.seedSet), "failed": .bool(row.failed),
                     "tracker": errors(row.tracker), "straight_line": errors(row.straightLine), "average_frame": errors(row.averageFrame),
-                    "tracker_drift": optional(row.drift?.tracker),
+                    "tracker_drift": optional(row.drift?.tracker), "learned": .bool(row.learned),
                 ])
             }),
             "unfinished": .array(unfinished.map(RPCValue.string)),
@@ -172,6 +188,7 @@ public struct EtaReport: Sendable {
             ]),
             "seed_set_medians": .array(seedSetMedians.map(RPCValue.double)),
             "range_coverage": optional(rangeCoverage),
+            "with_history": .structure(["renders": .int(withHistory.renders), "tracker_from_5": optional(withHistory.tracker)]),
             "finish_drift": .structure([
                 "tracker": optional(medianDrift(\.tracker)), "straight_line": optional(medianDrift(\.straightLine)),
                 "average_frame": optional(medianDrift(\.averageFrame)),

@@ -32,6 +32,8 @@ public struct RenderOutcome: Sendable {
     public var errors: [EstimateErrors]
     /// How far each estimate's predicted finish moved between samples (`Farm.finishDrift`).
     public var drift: (tracker: Double?, straightLine: Double?, averageFrame: Double?)?
+    /// Whether the tracker learned from a past render of the same shot.
+    public var learned = false
 }
 
 /// Runs scenario scripts: each in a fresh Lua state and a fresh in-process tracker, on the
@@ -82,7 +84,8 @@ public struct ScenarioRunner: Sendable {
             result.renders = (0..<farm.renderCount).map { index in
                 RenderOutcome(
                     project: farm.project(of: index), finished: farm.endedAt(of: index) != nil, failed: farm.progress(of: index).failed,
-                    errors: Farm.milestones.compactMap { farm.estimateErrors(of: index, at: $0) }, drift: farm.finishDrift(of: index))
+                    errors: Farm.milestones.compactMap { farm.estimateErrors(of: index, at: $0) }, drift: farm.finishDrift(of: index),
+                    learned: farm.learned(index))
             }
         }
         result.wallSeconds = (ContinuousClock.now - started) / .seconds(1)

@@ -26,6 +26,9 @@ struct FrameCostModel {
     private let span: Int
     private let bins: [Double]
     private let machineFactors: [String: Double]
+    /// The shot's last render, and how much slower (above 1) this one renders the same frames.
+    private let history: ShotHistory?
+    let historyScale: Double
     /// Finished frames' cost over what the model expected of them, sorted, with suffix sums, for
     /// the time left of a frame that has run for a while (`remainingShare`).
     private let ratios: [Double]
@@ -46,6 +49,8 @@ struct FrameCostModel {
         span = 1
         bins = [typical]
         machineFactors = [:]
+        history = nil
+        historyScale = 1
         ratios = []
         ratioSuffixSums = [0]
         spread = 0.25
@@ -63,9 +68,10 @@ struct FrameCostModel {
         var machine: String?
     }
 
-    /// The model of `project`'s finished frames (and `inFlight`); nil when none finished with a
-    /// fair render time.
-    init?(project: Project, inFlight: [InFlight] = []) {
+    /// The model of `project`'s finished frames (and `inFlight`), starting from `history` when
+    /// the shot rendered before; nil when no frame finished with a fair render time and there
+    /// is no history with times.
+    init?(project: Project, inFlight: [InFlight] = [], history: ShotHistory? = nil) {
         let frames = project.allFrames
         var lowest = Int.max
         var highest = Int.min
@@ -92,7 +98,8 @@ struct FrameCostModel {
             machineTime += max(frame.machineSeconds, seconds)
             renderTime += seconds
         }
-        guard !finished.isEmpty else { return nil }
+        let past = history.map { history in history.numbers.compactMap { history.seconds(of: $0) } } ?? []
+        guard !finished.isEmpty || !past.isEmpty else { return nil }
         for frame in inFlight where frame.seconds > 0 {
             let bin = min(binCount - 1, max(0, (frame.number - lowest) / span))
             sums[bin] += frame.seconds
@@ -100,35 +107,57 @@ struct FrameCostModel {
             finished.append((bin, frame.number, frame.seconds, frame.machine))
         }
         sampleCount = finished.count
-        wasteFactor = min(3, max(1, machineTime / renderTime))
+        wasteFactor = renderTime > 0 ? min(3, max(1, machineTime / renderTime)) : 1
 
-        let mean = sums.reduce(0, +) / counts.reduce(0, +)
+        let mean = finished.isEmpty ? past.reduce(0, +) / Double(past.count) : sums.reduce(0, +) / counts.reduce(0, +)
         var values = [Double?](repeating: nil, count: binCount)
         for bin in 0..<binCount where counts[bin] > 0 {
             values[bin] = (sums[bin] + Self.binPrior * mean) / (counts[bin] + Self.binPrior)
         }
-        let bins = Self.filled(values, trend: Self.trend(finished.map { ($0.number, $0.seconds) }, span: span))
+        let bins = finished.isEmpty ? Array(repeating: mean, count: binCount) : Self.filled(values, trend: Self.trend(finished.map { ($0.number, $0.seconds) }, span: span))
         self.bins = bins
+        self.history = history
+        historyScale = history.map { Self.scale(finished.map { ($0.number, $0.seconds) }, against: $0) } ?? 1
+        let scale = historyScale
+        func expected(_ sample: (bin: Int, number: Int, seconds: Double, machine: String?)) -> Double {
+            history?.seconds(of: sample.number).map { $0 * scale } ?? bins[sample.bin]
+        }
 
         var logSums: [String: (sum: Double, count: Double)] = [:]
         for sample in finished {
             guard let machine = sample.machine else { continue }
-            logSums[machine, default: (0, 0)].sum += log(sample.seconds / bins[sample.bin])
+            logSums[machine, default: (0, 0)].sum += log(sample.seconds / expected(sample))
             logSums[machine, default: (0, 0)].count += 1
         }
         let factors = logSums.mapValues { exp($0.sum / ($0.count + Self.machinePrior)) }
         machineFactors = factors
 
         let sorted = finished.map { sample in
-            sample.seconds / (bins[sample.bin] * (sample.machine.flatMap { factors[$0] } ?? 1))
+            sample.seconds / (expected(sample) * (sample.machine.flatMap { factors[$0] } ?? 1))
         }.sorted()
         ratios = sorted
         var suffix = [Double](repeating: 0, count: sorted.count + 1)
         for index in sorted.indices.reversed() { suffix[index] = suffix[index + 1] + sorted[index] }
         ratioSuffixSums = suffix
-        let ratioMean = suffix[0] / Double(sorted.count)
-        let variance = sorted.reduce(0) { $0 + ($1 - ratioMean) * ($1 - ratioMean) } / Double(sorted.count)
+        let ratioMean = suffix[0] / Double(max(1, sorted.count))
+        let variance = sorted.reduce(0) { $0 + ($1 - ratioMean) * ($1 - ratioMean) } / Double(max(1, sorted.count))
         spread = sorted.count >= 4 ? variance.squareRoot() : 0.25
+    }
+
+    /// How this render's frames compare with the same frames last time: the geometric mean of
+    /// their ratios, drawn towards 1 by one frame's worth when they are slower (revised up fast:
+    /// a heavier version shows in its first frames) and by four when faster (revised down slowly:
+    /// the light frames of a shot tend to finish first).
+    private static func scale(_ samples: [(number: Int, seconds: Double)], against history: ShotHistory) -> Double {
+        var sum = 0.0
+        var count = 0.0
+        for sample in samples {
+            guard let before = history.seconds(of: sample.number), before > 0 else { continue }
+            sum += log(sample.seconds / before)
+            count += 1
+        }
+        guard count > 0 else { return 1 }
+        return exp(sum / (count + (sum >= 0 ? 1 : 4)))
     }
 
     /// The trend of the finished frames' cost along the shot, in seconds per span, for the spans
@@ -186,9 +215,11 @@ struct FrameCostModel {
         }
     }
 
-    /// Expected seconds of frame `number` on a machine of the farm's typical speed.
+    /// Expected seconds of frame `number` on a machine of the farm's typical speed: what it took
+    /// last time, scaled by how this render compares, else by where it lies in the shot.
     func cost(of number: Int) -> Double {
-        bins[max(0, min(bins.count - 1, (number - lowestNumber) / span))]
+        if let before = history?.seconds(of: number) { return before * historyScale }
+        return bins[max(0, min(bins.count - 1, (number - lowestNumber) / span))]
     }
 
     /// How much slower (above 1) or faster a machine rendered than the model expected.

@@ -13,6 +13,8 @@ public struct ProjectSummary: Sendable, Equatable {
     /// (a plugin's that gives one number).
     public var secondsLeftLow: Double?
     public var secondsLeftHigh: Double?
+    /// The shot's past render the estimate learned from (`ShotHistory`), by project name; nil for none.
+    public var learnedFrom: String?
     public var lastEventID: Int
     public var createdImplicitly: Bool
     public var lastProjectError: String?

@@ -9,13 +9,14 @@ import HeapModule
 /// can replace the built-in one.
 public protocol TimeLeftEstimating: Sendable {
     /// The time left and its likely range, or nil when there is not enough evidence to say.
-    func estimate(for project: Project, at now: Timestamp) -> TimeLeftEstimate?
+    /// `history`: the last finished render of the same shot, if the tracker knows one.
+    func estimate(for project: Project, history: ShotHistory?, at now: Timestamp) -> TimeLeftEstimate?
 }
 
 extension TimeLeftEstimating {
     /// Seconds until the project is done, or nil when there is not enough evidence to say.
-    public func secondsLeft(for project: Project, at now: Timestamp) -> Double? {
-        estimate(for: project, at: now)?.seconds
+    public func secondsLeft(for project: Project, history: ShotHistory? = nil, at now: Timestamp) -> Double? {
+        estimate(for: project, history: history, at: now)?.seconds
     }
 }
 
@@ -72,22 +73,25 @@ public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
     }
 
     /// The estimate, or nil when there is no evidence or the arithmetic left `EstimateRange`.
-    public func estimate(for project: Project, at now: Timestamp) -> TimeLeftEstimate? {
-        guard let seconds = expectedSeconds(for: project, at: now), EstimateRange.contains(seconds) else { return nil }
+    public func estimate(for project: Project, history: ShotHistory?, at now: Timestamp) -> TimeLeftEstimate? {
+        guard let seconds = expectedSeconds(for: project, history: history, at: now), EstimateRange.contains(seconds) else { return nil }
         let (low, high) = EstimateInterval.bounds(seconds: seconds, shareDone: project.shareDone)
         return TimeLeftEstimate(seconds: seconds, low: low, high: high)
     }
 
-    private func expectedSeconds(for project: Project, at now: Timestamp) -> Double? {
+    private func expectedSeconds(for project: Project, history: ShotHistory?, at now: Timestamp) -> Double? {
         if project.state == .failed { return nil }
         let frames = project.allFrames
         let downloads = DownloadBacklog(project: project, frames: frames, now: now)
         let counts = project.statusCounts
-        let queued = counts[.waiting] + counts[.generatingIFD] + counts[.ifdReady] + counts[.error]
-        if project.state == .done || (queued == 0 && counts[.rendering] == 0) {
+        // A render seen only as its frames finish (existing IFDs) never said how many it has: the
+        // frames of the shot's last render it has not reported are still to come.
+        let unseen = project.createdImplicitly ? (history?.numbers.filter { project.frame($0) == nil } ?? []) : []
+        let queued = counts[.waiting] + counts[.generatingIFD] + counts[.ifdReady] + counts[.error] + unseen.count
+        if queued == 0 && counts[.rendering] == 0 {
             return downloads.map { $0.finish(after: []) } ?? (project.state == .done ? 0 : nil)
         }
-        guard let firstModel = FrameCostModel(project: project) ?? impliedModel(frames, now: now) else {
+        guard let firstModel = FrameCostModel(project: project, history: history) ?? impliedModel(frames, now: now) else {
             return throughputEstimate(project, framesLeft: Double(queued) + Double(counts[.rendering]) / 2, at: now)
                 .map { max($0, downloads?.finish(after: []) ?? 0) }
         }
@@ -96,8 +100,9 @@ public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
         let informative = inFlight(frames, model: firstModel, now: now).filter { $0.elapsed >= $0.expected / 2 || $0.trust > 0 }
         let model = informative.isEmpty
             ? firstModel
-            : FrameCostModel(project: project, inFlight: informative.map { .init(number: $0.frame.number, seconds: $0.elapsed + $0.left, machine: $0.frame.machine) })
-                ?? firstModel
+            : FrameCostModel(
+                project: project, inFlight: informative.map { .init(number: $0.frame.number, seconds: $0.elapsed + $0.left, machine: $0.frame.machine) },
+                history: history) ?? firstModel
         let perJob = Self.framesPerJob(project, frames)
         var busy: [RenderSchedule.Busy] = []
         var busyChunk: [Int: (machine: Int, slot: Int)] = [:]
@@ -134,14 +139,22 @@ public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
                 break
             }
         }
+
         // Machines writing IFDs render once their IFD job is done. Between waves (nothing
         // rendering): what the recent throughput implies, but never more machines than were ever
-        // seen rendering at once (frames finishing together make the rate spike).
+        // seen rendering at once (frames finishing together make the rate spike), unless none
+        // ever was (existing IFDs: frames are only seen finishing).
         var idle = counts[.generatingIFD]
         if busy.isEmpty {
-            let peak = Double(max(project.peakRendering, 1))
-            let rate = completionRate(project, at: now).map { min(max(1, $0 * model.meanCost), peak) } ?? peak
+            let peak = project.peakRendering > 0 ? Double(project.peakRendering) : .infinity
+            let rate = completionRate(project, at: now).map { min(max(1, $0 * model.meanCost), peak) } ?? min(peak, 1)
             idle = max(idle, Int(rate.rounded()))
+        }
+        // Frames not yet reported are rendering or waiting; the first round of them, one a
+        // machine, is on the machines now, on average half done.
+        for (index, start) in stride(from: 0, to: unseen.count, by: perJob).enumerated() {
+            let share = index < idle ? 0.5 : 1
+            jobs.append(unseen[start..<min(start + perJob, unseen.count)].map { model.cost(of: $0) * model.wasteFactor * share })
         }
         let outcome = RenderSchedule.play(busy: busy, idle: idle, jobs: reruns + jobs, spread: model.spread)
         guard let downloads else { return outcome.finish }

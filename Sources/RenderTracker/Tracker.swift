@@ -11,6 +11,8 @@ public struct Tracker: Sendable {
     /// The global, monotonically increasing event counter (`incrementAndGetLastEventId`).
     public private(set) var lastEventID = 0
     private var projects: [ProjectKey: Project] = [:]
+    /// The last finished render of each shot, which a new render of it learns from.
+    private var histories = ShotHistories()
 
     public init(
         clock: any TrackerClock = SystemClock(),
@@ -31,6 +33,7 @@ public struct Tracker: Sendable {
         self.lastEventID = lastEventID
         for project in projects {
             self.projects[project.name] = project
+            if project.state == .done, !project.createdImplicitly { histories.record(project) }
         }
     }
 
@@ -137,6 +140,11 @@ public struct Tracker: Sendable {
         }
         if projects.count > limits.maxLiveProjects {
             evictProjects(events: &events, ended: &ended)
+        }
+        // A render that ends without having finished (replaced, removed) still says what its
+        // frames cost; one seen only finishing (existing IFDs) says it at its end, when its frames are all known.
+        for render in ended where render.project.state == .done || render.project.allFrames.contains(where: { $0.renderSeconds != nil }) {
+            histories.record(render.project)
         }
         return TrackerOutcome(events: events, endedRenders: ended, lastEventID: lastEventID, time: now)
     }
@@ -264,10 +272,13 @@ public struct Tracker: Sendable {
         projects[name] = project
     }
 
-    private func noteStateChange(of project: Project, from before: ProjectState, events: inout [TrackerEvent]) {
+    private mutating func noteStateChange(of project: Project, from before: ProjectState, events: inout [TrackerEvent]) {
         let after = project.state
         if before != after {
             events.append(.projectStateChanged(project: project.name, from: before, to: after))
+            // A project created by its first finished frame reads done after each: its history
+            // waits for its end.
+            if after == .done, !project.createdImplicitly { histories.record(project) }
         }
     }
 
@@ -313,7 +324,7 @@ public struct Tracker: Sendable {
     /// Seconds until the project is likely done, from the configured estimator; nil when unknown.
     public func estimatedSecondsLeft(for name: String) -> Double? {
         guard let project = projects[name] else { return nil }
-        return estimator.secondsLeft(for: project, at: clock.now())
+        return estimator.estimate(for: project, history: histories.history(for: project), at: clock.now())?.seconds
     }
 
     /// `name` if no running project has it, else the first of `name (2)`, `name (3)`, ... that none has.
@@ -330,7 +341,10 @@ public struct Tracker: Sendable {
     public func summary(of name: String) -> ProjectSummary? {
         guard let project = projects[name] else { return nil }
         let now = clock.now()
-        return ProjectSummary(project: project, now: now, estimate: estimator.estimate(for: project, at: now))
+        let history = histories.history(for: project)
+        var summary = ProjectSummary(project: project, now: now, estimate: estimator.estimate(for: project, history: history, at: now))
+        summary.learnedFrom = project.state == .running ? history?.project : nil
+        return summary
     }
 }
 

@@ -242,6 +242,7 @@ public enum RenderTrackerMethods {
             "seconds_left": summary.secondsLeft.map(RPCValue.double) ?? .null,
             "seconds_left_low": summary.secondsLeftLow.map(RPCValue.double) ?? .null,
             "seconds_left_high": summary.secondsLeftHigh.map(RPCValue.double) ?? .null,
+            "learned_from": summary.learnedFrom.map(RPCValue.string) ?? .null,
             "last_event_id": .int(summary.lastEventID),
             "created_implicitly": .bool(summary.createdImplicitly),
             "last_project_error": summary.lastProjectError.map(RPCValue.string) ?? .null,
