@@ -133,7 +133,10 @@ struct FrameCostModel {
         machineFactors = factors
 
         let sorted = finished.map { sample in
-            sample.seconds / (expected(sample) * (sample.machine.flatMap { factors[$0] } ?? 1))
+            // Against the shot's spans, not the past render: a past render that timed the same frames
+            // says nothing of how the frames it did not reach stray (a shot rendered the same way
+            // twice strays by nothing against itself, and its last wave then had no allowance).
+            sample.seconds / (bins[sample.bin] * (sample.machine.flatMap { factors[$0] } ?? 1))
         }.sorted()
         ratios = sorted
         var suffix = [Double](repeating: 0, count: sorted.count + 1)

@@ -343,7 +343,7 @@ public struct Tracker: Sendable {
         let now = clock.now()
         let history = histories.history(for: project)
         var summary = ProjectSummary(project: project, now: now, estimate: estimator.estimate(for: project, history: history, at: now))
-        summary.learnedFrom = project.state == .running ? history?.project : nil
+        summary.learnedFrom = project.state == .running || project.createdImplicitly ? history?.project : nil
         return summary
     }
 }

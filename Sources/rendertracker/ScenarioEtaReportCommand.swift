@@ -21,15 +21,20 @@ struct ScenarioEtaReportCommand: ParsableCommand {
 
     func run() throws {
         var results: [ScenarioResult] = []
+        var stopped = 0
         for (file, options) in scenarios.runs {
             let result = ScenarioRunner(options: options).run(file: file) { _ in }
             if let error = result.error {
-                printToStandardError("rendertracker scenario eta-report: \(file): \(error)")
-                throw ExitCode.failure
+                // The other scenarios still count; the exit status says one stopped.
+                let seedSet = options.seedSet > 0 ? " (seed set \(options.seedSet))" : ""
+                printToStandardError("rendertracker scenario eta-report: \(file)\(seedSet) stopped: \(error)")
+                stopped += 1
+                continue
             }
             results.append(result)
         }
         let report = EtaReport(results: results)
         print(json ? JSONWriter.string(report.json) : report.text)
+        if stopped > 0 { throw ExitCode.failure }
     }
 }
