@@ -78,6 +78,6 @@ expect.falsy(farm:call("isProjectDone", broken.project), "isProjectDone says no"
 
 for _, milestone in ipairs({ 25, 50, 75 }) do
   local errors = shot:estimate_error(milestone)
-  expect.at_most(math.abs(errors.tracker), 0.15, string.format("first render's estimate within 15%% at %d%% done", milestone))
+  expect.at_most(math.abs(errors.tracker), 0.20, string.format("first render's estimate within 20%% at %d%% done", milestone))
 end
 print(string.format("first render: %d frame errors on the way, finished after %.1f h", #shot:events("frame_error"), shot:progress().finished / 3600))

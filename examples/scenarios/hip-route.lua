@@ -55,10 +55,11 @@ expect.equal(farm:call("getFrameJobID", shot.project, 1001), farm:call("getFrame
   "frames 1001-1003 share one render job")
 
 -- Frames that get heavier through the shot are hostile to every estimate made from the frames
--- done so far: all three say too short. The tracker's is still the closest.
+-- done so far. The tracker follows the shot's trend into the frames ahead, so it is within 25%
+-- on every seed set (both baselines stay short), and the closest of the three.
 for _, milestone in ipairs({ 25, 50, 75 }) do
   local errors = shot:estimate_error(milestone)
-  expect.at_most(errors.tracker, 0, string.format("at %d%% done the estimate is short (the frames ahead are heavier)", milestone))
+  expect.at_most(math.abs(errors.tracker), 0.25, string.format("at %d%% done the estimate is within 25%% (the frames ahead are heavier)", milestone))
   expect.at_most(math.abs(errors.tracker), math.min(math.abs(errors.straight_line), math.abs(errors.average_frame)),
     string.format("at %d%% done the tracker is closer than both baselines", milestone))
 end

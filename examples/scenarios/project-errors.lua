@@ -73,6 +73,6 @@ expect.equal(#quirky:events("project_done"), 1, "project_done fired once")
 -- for a render that then succeeds.
 expect.equal(#quirky:events("project_failed"), 1, "today: the spurious error fired project_failed once")
 local late = quirky:estimate_error(50)
-expect.at_most(math.abs(late.tracker), 0.10, "at 50% done the estimate is within 10%: frames in Error count as work ahead")
+expect.at_most(math.abs(late.tracker), 0.15, "at 50% done the estimate is within 15%: frames in Error count as work ahead")
 print(string.format("quirky render: %d frames showed Error at half way; estimate error at 25/50/75%%: %+.0f%% %+.0f%% %+.0f%%",
   errors_at_half, 100 * quirky:estimate_error(25).tracker, 100 * late.tracker, 100 * quirky:estimate_error(75).tracker))

@@ -64,6 +64,6 @@ expect.equal(#plate:events("frame_started") , #plate:events("frame_done"),
 
 for _, milestone in ipairs({ 25, 50, 75 }) do
   local errors = plate:estimate_error(milestone)
-  expect.at_most(math.abs(errors.tracker), 0.2, string.format("estimate within 20%% at %d%% done", milestone))
+  expect.at_most(math.abs(errors.tracker), 0.25, string.format("estimate within 25%% at %d%% done", milestone))
 end
 print(string.format("most frames shown Done ahead of the farm: %d; finished after %.1f h", most_ahead, plate:progress().finished / 3600))
