@@ -75,8 +75,8 @@ public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
     /// The estimate, or nil when there is no evidence or the arithmetic left `EstimateRange`.
     public func estimate(for project: Project, history: ShotHistory?, at now: Timestamp) -> TimeLeftEstimate? {
         guard let seconds = expectedSeconds(for: project, history: history, at: now), EstimateRange.contains(seconds) else { return nil }
-        let (low, high) = EstimateInterval.bounds(seconds: seconds, shareDone: project.shareDone)
-        return TimeLeftEstimate(seconds: seconds, low: low, high: high)
+        let calibrated = EstimateInterval.calibrated(seconds: seconds, shareDone: project.shareDone, learned: history != nil)
+        return TimeLeftEstimate(seconds: calibrated.seconds, low: calibrated.low, high: calibrated.high)
     }
 
     private func expectedSeconds(for project: Project, history: ShotHistory?, at now: Timestamp) -> Double? {
