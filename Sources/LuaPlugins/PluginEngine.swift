@@ -156,14 +156,17 @@ public final class PluginEngine: ProjectNameFormula, Sendable {
     /// The plugin estimator's answer for a snapshot (see `ProjectSnapshot`), or `builtIn` when
     /// there is none or it failed.
     public func secondsLeft(snapshot: LuaEncoder, builtIn: Double?) -> Double? {
-        estimate(snapshot: snapshot)?.seconds ?? builtIn
+        guard let answer = estimate(snapshot: snapshot) else { return builtIn }
+        return answer?.seconds
     }
 
-    /// The estimator plugin's answer (seconds, and a range when it gives one); nil for the built-in's.
-    public func estimate(snapshot: LuaEncoder) -> TimeLeftEstimate? {
+    /// The estimator plugin's answer: seconds, with a range when it gives one, or `.some(nil)`
+    /// when it says it cannot tell (passed on as it is); nil when there is no estimator plugin in
+    /// use or it failed, and the built-in's answer stands.
+    public func estimate(snapshot: LuaEncoder) -> TimeLeftEstimate?? {
         onRequestState(\.estimatorPlugin, "estimator") { plugins in
             plugins.estimate(project: snapshot, limits: options.requestCallLimits)
-        } ?? nil
+        }
     }
 
     /// Runs `body` on the request state if the capability's plugin is enabled; nil means "use the built-in".

@@ -19,7 +19,8 @@ enum EstimateInterval {
 
     /// The time left with the median error taken out, and its 80% range. An estimate that
     /// `learned` from a past render of the shot already knows the frames ahead: only the range
-    /// applies (taking the median out too put those renders 18% off from 9%).
+    /// applies (taking the median out too put those renders 18% off from 9%). So it is for an
+    /// estimator asked not to be calibrated.
     static func calibrated(seconds: Double, shareDone: Double, learned: Bool) -> (seconds: Double, low: Double, high: Double) {
         let row = calibration.last { shareDone >= $0.from } ?? calibration[0]
         let central = learned ? seconds : seconds / (1 + row.median)

@@ -66,16 +66,20 @@ public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
     public var minimumFractionForRate: Double
     /// From this far along, an in-flight frame's own rate is all that counts.
     public var fullTrustFraction: Double
+    /// Whether the estimate's record on the tuning scenarios corrects it (`EstimateInterval`);
+    /// off, the time left is what the frames work out to, as the unit tests check it.
+    public var calibrated: Bool
 
-    public init(minimumFractionForRate: Double = 0.05, fullTrustFraction: Double = 0.5) {
+    public init(minimumFractionForRate: Double = 0.05, fullTrustFraction: Double = 0.5, calibrated: Bool = true) {
         self.minimumFractionForRate = minimumFractionForRate
         self.fullTrustFraction = fullTrustFraction
+        self.calibrated = calibrated
     }
 
     /// The estimate, or nil when there is no evidence or the arithmetic left `EstimateRange`.
     public func estimate(for project: Project, history: ShotHistory?, at now: Timestamp) -> TimeLeftEstimate? {
         guard let seconds = expectedSeconds(for: project, history: history, at: now), EstimateRange.contains(seconds) else { return nil }
-        let calibrated = EstimateInterval.calibrated(seconds: seconds, shareDone: project.shareDone, learned: history != nil)
+        let calibrated = EstimateInterval.calibrated(seconds: seconds, shareDone: project.shareDone, learned: history != nil || !self.calibrated)
         return TimeLeftEstimate(seconds: calibrated.seconds, low: calibrated.low, high: calibrated.high)
     }
 
@@ -147,7 +151,7 @@ public struct BuiltInTimeLeftEstimator: TimeLeftEstimating {
         var idle = counts[.generatingIFD]
         if busy.isEmpty {
             let peak = project.peakRendering > 0 ? Double(project.peakRendering) : .infinity
-            let rate = completionRate(project, at: now).map { min(max(1, $0 * model.meanCost), peak) } ?? min(peak, 1)
+            let rate = completionRate(project, at: now).map { min(max(1, $0 * model.meanCost), peak) } ?? (peak.isFinite ? peak : 1)
             idle = max(idle, Int(rate.rounded()))
         }
         // Frames not yet reported are rendering or waiting; the first round of them, one a

@@ -11,7 +11,7 @@ private final class CallLog: FarmCallSink {
         switch call.method {
         case "suggestInactiveProjectName": return call.params[0]
         case "applyProjectNameFormula": return .string("formula/name")
-        case "getEstimatedRenderSecondsLeft": return .null
+        case "getProjectSummary": return .null
         default: return .bool(true)
         }
     }
@@ -49,7 +49,6 @@ struct FarmCallOrderTests {
             "isRunning", "startedGeneratingFrameIFD(7)", "endedGeneratingFrameIFD(7)",
             "isRunning", "startedFrameRender(7)", "isRunning", "getImagePath(7)",
             "setFrameRenderFraction(7)", "setFrameRenderFraction(7)", "setFrameRenderFraction(7)", "setFrameRenderFraction(7)",
-            "getEstimatedRenderSecondsLeft",
         ])
         let fractions = log.calls.filter { $0.method == "setFrameRenderFraction" }.map { $0.params[2] }
         #expect(fractions == [.double(0.25), .double(0.5), .double(0.75), .double(1.0)])
@@ -66,13 +65,15 @@ struct FarmCallOrderTests {
         #expect(log.calls.last { $0.method == "setFrameRenderFraction" }?.params[2] == .double(100.0))
     }
 
-    // getEstimatedRenderSecondsLeft is the monitor's question at each 5% milestone, for eta-report.
+    // getProjectSummary is the monitor's question at each 5% milestone, for eta-report: asked once
+    // the freed machine has taken its next job (its isRunning probe), never at the last frame
+    // (nothing is left to estimate).
     @Test("Existing IFDs: no start of any kind, only 1.0 for each frame")
     func existingIFDs() {
         let log = render(.existingIFDs, frames: [1, 2])
         #expect(log.sequence == [
-            "suggestInactiveProjectName", "isRunning", "setFrameRenderFraction(1)", "getEstimatedRenderSecondsLeft",
-            "isRunning", "setFrameRenderFraction(2)", "getEstimatedRenderSecondsLeft",
+            "suggestInactiveProjectName", "isRunning", "setFrameRenderFraction(1)",
+            "isRunning", "getProjectSummary", "setFrameRenderFraction(2)",
         ])
     }
 

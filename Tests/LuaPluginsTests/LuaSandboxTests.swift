@@ -282,6 +282,32 @@ import LuaHost
         }
     }
 
+    @Test func anEstimatorMayGiveARange() throws {
+        let fixture = try PluginFixture(["eta.lua": "tracker.set_estimator(function(p) return 7200, 6000, 9000 end)"])
+        #expect((try? fixture.engine.reload().get()) != nil)
+        let answer = try #require(fixture.engine.estimate(snapshot: PluginEngine.sampleProject) ?? nil)
+        #expect(answer.seconds == 7200 && answer.low == 6000 && answer.high == 9000 && answer.isRange)
+    }
+
+    @Test func anEstimatorRangeMustHoldItsSeconds() throws {
+        let fixture = try PluginFixture(["eta.lua": "tracker.set_estimator(function(p) return 7200, 8000, 9000 end)"])
+        let files = try fixture.engine.folder.read()
+        do {
+            _ = try fixture.engine.load(files)
+            Issue.record("a range that does not hold its seconds must fail the smoke test")
+        } catch {
+            #expect(error.failure.summary.contains("low <= seconds <= high"), "\(error)")
+        }
+    }
+
+    @Test func anEstimatorThatCannotTellIsPassedOn() throws {
+        let fixture = try PluginFixture(["eta.lua": "tracker.set_estimator(function(p) if p.frame_count > 100 then return nil end return 60 end)"])
+        #expect((try? fixture.engine.reload().get()) != nil)
+        var larger = LuaEncoder()
+        larger.value(.record(["frame_count": .integer(1000)]))
+        #expect(fixture.engine.secondsLeft(snapshot: larger, builtIn: 150) == nil)
+    }
+
     @Test func anEstimateOutOfRangeAtRunTimeGivesTheBuiltInAnswer() throws {
         // Passes the smoke test (40 frames done of 100), then answers 1e308 for a larger project.
         let fixture = try PluginFixture(["eta.lua": "tracker.set_estimator(function(p) if p.frame_count > 100 then return 1e308 end return 60 end)"])

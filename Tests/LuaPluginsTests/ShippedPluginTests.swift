@@ -395,23 +395,31 @@ import Testing
         #expect(try plugins.estimate(farm.snapshot("p")) == nil, "one frame 5% along says nothing yet")
     }
 
-    @Test func theEstimatorModelsTheLastWave() throws {
-        // Ten machines, 100-second frames: 32 rendered, ten halfway, three queued. The three start
-        // when machines free up in 50 s and take 100 s: 150 s left. A fluid model would say 80; the
-        // built-in models the waves too, and with no spread in frame times adds nothing to them, so
-        // every blend agrees.
-        for (weight, expected) in [("0", 150.0), ("1", 150.0), ("auto", 150.0)] {
+    @Test func theEstimatorBlendsWithTheBuiltInByItsWeight() throws {
+        // Ten machines, 100-second frames: 32 rendered, ten halfway, three queued. The plugin's own
+        // estimate plays the waves out (150 s); the built-in's comes in the snapshot. Weight 0 is
+        // the plugin's own alone, weight 1 the built-in's alone, auto in between.
+        var answers: [String: Double] = [:]
+        var builtIn = 0.0
+        for weight in ["0", "1", "0.5", "auto"] {
             let plugins = try ShippedPlugins(["eta-throughput.lua"], settings: ["eta-throughput.conf": "builtin_weight = \(weight)\n"])
             var farm = Farm(plugins)
             farm.renderInWaves("p", frames: 45, machines: 8, finish: 32, secondsPerFrame: 100)
             farm.render("p", frames: 33...42, for: 50, reaching: 0.5)
             let snapshot = farm.snapshot("p")
-            #expect(snapshot["builtin"].doubleValue.map { abs($0 - 150) < 1e-9 } == true, "the built-in estimate: \(snapshot["builtin"])")
+            builtIn = try #require(snapshot["builtin"].doubleValue)
             let answer = try #require(try plugins.estimate(snapshot))
-            #expect(abs(answer - expected) < 1e-6, "builtin_weight \(weight): \(answer)")
+            answers[weight] = answer
             // The daemon's path gives the same answer.
-            #expect(plugins.engine.secondsLeft(snapshot: snapshot.encoded, builtIn: snapshot["builtin"].doubleValue) == answer)
+            #expect(plugins.engine.secondsLeft(snapshot: snapshot.encoded, builtIn: builtIn) == answer)
         }
+        let own = try #require(answers["0"])
+        #expect(abs(own - 150) < 1e-6, "the plugin's own estimate: \(own)")
+        #expect(abs(try #require(answers["1"]) - builtIn) < 1e-6)
+        #expect(abs(try #require(answers["0.5"]) - (own + builtIn) / 2) < 1e-6)
+        let auto = try #require(answers["auto"])
+        #expect(auto >= min(own, builtIn) && auto <= max(own, builtIn))
+        #expect(builtIn != own, "the blend is only tested when the two differ")
     }
 
     @Test func theEstimatorUsesThePeakBetweenWaves() throws {
