@@ -10,6 +10,16 @@ public struct ShotHistory: Sendable {
     public let numbers: [Int]
     private let seconds: [Double]
 
+    /// A past render the store kept, as a history; nil without frames.
+    public init?(of report: RenderReport) {
+        guard !report.frames.isEmpty else { return nil }
+        project = report.render.project
+        renderID = report.render.renderID
+        let frames = report.frames.sorted { $0.number < $1.number }
+        numbers = frames.map(\.number)
+        seconds = frames.map { $0.renderSeconds ?? .nan }
+    }
+
     /// A finished render's frames as a history; nil without frames.
     public init?(of project: Project) {
         let frames = project.framesInOrder
@@ -72,8 +82,14 @@ struct ShotHistories: Sendable {
 
     /// Keeps `project`'s frames as its shot's history, replacing an older render's.
     mutating func record(_ project: Project) {
-        guard let history = ShotHistory(of: project) else { return }
-        let key = ShotHistory.key(of: project.name)
+        ShotHistory(of: project).map { record($0) }
+    }
+
+    /// Every shot's history, the least recently finished first.
+    var all: [ShotHistory] { order.compactMap { byKey[$0] } }
+
+    mutating func record(_ history: ShotHistory) {
+        let key = ShotHistory.key(of: history.project)
         if byKey.updateValue(history, forKey: key) != nil {
             order.removeAll { $0 == key }
         }

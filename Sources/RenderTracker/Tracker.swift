@@ -24,18 +24,27 @@ public struct Tracker: Sendable {
         self.estimator = estimator
     }
 
-    /// A tracker as a store kept it: its projects and the event counter (`projects`, `lastEventID`).
+    /// A tracker as a store kept it: its projects, the event counter and the shots' histories
+    /// (`projects`, `lastEventID`, `shotHistories`; past renders the store kept, when it has none).
     public init(
-        restoring projects: [Project], lastEventID: Int, clock: any TrackerClock = SystemClock(), limits: TrackerLimits = TrackerLimits(),
-        estimator: any TimeLeftEstimating = BuiltInTimeLeftEstimator()
+        restoring projects: [Project], lastEventID: Int, histories: [ShotHistory] = [], clock: any TrackerClock = SystemClock(),
+        limits: TrackerLimits = TrackerLimits(), estimator: any TimeLeftEstimating = BuiltInTimeLeftEstimator()
     ) {
         self.init(clock: clock, limits: limits, estimator: estimator)
         self.lastEventID = lastEventID
+        var finished = histories
         for project in projects {
             self.projects[project.name] = project
-            if project.state == .done, !project.createdImplicitly { histories.record(project) }
+            if project.state == .done, !project.createdImplicitly, let history = ShotHistory(of: project) { finished.append(history) }
+        }
+        for history in finished.sorted(by: { $0.renderID < $1.renderID }) {
+            self.histories.record(history)
         }
     }
+
+    /// The last finished render of each shot (at most `ShotHistories.capacity`), oldest first:
+    /// what a store gives back on a restart so estimates learn as before.
+    public var shotHistories: [ShotHistory] { histories.all }
 
     // MARK: - Writes
 

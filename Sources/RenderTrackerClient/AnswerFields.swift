@@ -45,6 +45,11 @@ public struct AnswerFields {
         return number
     }
 
+    /// Whether the answer has the member at all (fields a newer tracker added are absent from an older one's).
+    public func has(_ name: String) -> Bool {
+        fields[name] != nil
+    }
+
     public func optionalString(_ name: String) throws(UnexpectedAnswer) -> String? {
         switch try value(name) {
         case .null: return nil

@@ -11,6 +11,9 @@ public struct ProjectReport: Sendable, Equatable {
     public var started: String
     public var elapsedSeconds: Double
     public var secondsLeft: Double?
+    /// The 80% range around `secondsLeft` (`seconds_left_low` ... `seconds_left_high`); nil when
+    /// the tracker gives none (an older tracker, or a plugin estimator's single number).
+    public var secondsLeftRange: ClosedRange<Double>?
     public var lastProjectError: String?
 
     /// - Returns: nil for the tracker's nil (an unknown project).
@@ -33,6 +36,9 @@ public struct ProjectReport: Sendable, Equatable {
         started = try summary.string("started")
         elapsedSeconds = try summary.number("elapsed_seconds")
         secondsLeft = try summary.optionalNumber("seconds_left")
+        let low = summary.has("seconds_left_low") ? try summary.optionalNumber("seconds_left_low") : nil
+        let high = summary.has("seconds_left_high") ? try summary.optionalNumber("seconds_left_high") : nil
+        if let low, let high, low <= high { secondsLeftRange = low...high }
         lastProjectError = try summary.optionalString("last_project_error")
     }
 }

@@ -59,7 +59,8 @@ public struct TrackerCore: Sendable {
         if let recording { stages.append(recording) }
         stages.append(store)
         let tracker = SharedTracker(
-            Tracker(restoring: restored.projects, lastEventID: restored.lastEventID, clock: clock, limits: configuration.trackerLimits),
+            Tracker(
+                restoring: restored.projects, lastEventID: restored.lastEventID, histories: restored.histories, clock: clock, limits: configuration.trackerLimits),
             observers: stages + observers + [TrackerEventLog(logger: logger)])
         let timeLeft = TimeLeft(plugins: plugins)
         let methods = RenderTrackerMethods.all(

@@ -52,8 +52,11 @@ public struct RestoredState: Sendable {
     public var replayedWrites: Int
     /// Writes the store knows it could not give back (a journal cut short by power loss).
     public var lostWrites: Int
+    /// The shots' last finished renders the estimate learns from (`Tracker.shotHistories`).
+    public var histories: [ShotHistory]
 
-    public init(projects: [Project] = [], lastEventID: Int = 0, replayedWrites: Int = 0, lostWrites: Int = 0) {
+    public init(projects: [Project] = [], lastEventID: Int = 0, replayedWrites: Int = 0, lostWrites: Int = 0, histories: [ShotHistory] = []) {
+        self.histories = histories
         self.projects = projects
         self.lastEventID = lastEventID
         self.replayedWrites = replayedWrites

@@ -120,7 +120,10 @@ public final class SQLiteStore: TrackerStore {
                     (try $0.decode(String.self, atIndex: 0), try $0.decode(Int64.self, atIndex: 1))
                 })
                 let projects = try StoredRows.loadProjects(db)
-                return (RestoredState(projects: projects, lastEventID: Int(meta["last_event_id"] ?? 0)), UInt64(meta["applied_sequence"] ?? 0))
+                return (
+                    RestoredState(projects: projects, lastEventID: Int(meta["last_event_id"] ?? 0), histories: try StoredRows.shotHistories(db)),
+                    UInt64(meta["applied_sequence"] ?? 0)
+                )
             }
         } catch let error as StoreError {
             throw error
@@ -141,7 +144,8 @@ public final class SQLiteStore: TrackerStore {
         // Each journaled write again, at the time it was applied: the model is deterministic, so
         // this gives the same frames, logs and event ids the clients saw.
         let clock = ManualClock()
-        var tracker = Tracker(restoring: restored.projects, lastEventID: restored.lastEventID, clock: clock, limits: limits)
+        var tracker = Tracker(
+            restoring: restored.projects, lastEventID: restored.lastEventID, histories: restored.histories, clock: clock, limits: limits)
         var expected = applied + 1
         var pending = PendingChanges()
         for (index, record) in records.enumerated() where record.sequence >= expected {
@@ -160,6 +164,7 @@ public final class SQLiteStore: TrackerStore {
             restored.replayedWrites += 1
             expected += 1
         }
+        restored.histories = tracker.shotHistories
         if restored.replayedWrites > 0 {
             restored.projects = Array(tracker.allProjects)
             restored.lastEventID = tracker.lastEventID

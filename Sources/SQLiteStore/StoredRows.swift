@@ -169,6 +169,17 @@ enum StoredRows {
             .map { row in try pastRender(row) }
     }
 
+    /// The newest past render of each shot (`ShotHistory.key`), for at most `ShotHistories`'s
+    /// capacity of shots, from the newest 4,096 renders: what the estimate learned from before a restart.
+    static func shotHistories(_ db: Database) throws -> [ShotHistory] {
+        var newest: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, project FROM renders ORDER BY id DESC LIMIT 4096") {
+            let key = ShotHistory.key(of: try row.decode(String.self, atIndex: 1))
+            if newest[key] == nil, newest.count < 256 { newest[key] = try row.decode(Int.self, atIndex: 0) }
+        }
+        return try newest.values.sorted().compactMap { id in try report(renderID: id, in: db).flatMap(ShotHistory.init(of:)) }
+    }
+
     static func report(renderID: Int, in db: Database) throws -> RenderReport? {
         guard let row = try Row.fetchOne(db, sql: "SELECT \(renderColumns) FROM renders WHERE id = ?", arguments: [renderID]) else {
             return nil

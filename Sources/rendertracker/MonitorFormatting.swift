@@ -24,6 +24,14 @@ enum MonitorFormatting {
         seconds.map(duration) ?? "-"
     }
 
+    /// The estimate with its 80% range when the tracker gives one: `1:30:00 (1:20:00-1:50:00)`.
+    static func timeLeft(_ report: ProjectReport) -> String {
+        guard let seconds = report.secondsLeft, let range = report.secondsLeftRange, range.upperBound > 0 else {
+            return timeLeft(report.secondsLeft)
+        }
+        return "about \(duration(seconds)) (\(duration(range.lowerBound))-\(duration(range.upperBound)))"
+    }
+
     /// `56.7%`
     static func percent(_ fraction: Double) -> String {
         let tenths = Int((max(0, min(1, fraction)) * 1000).rounded())

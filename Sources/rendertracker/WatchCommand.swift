@@ -55,7 +55,7 @@ struct WatchCommand: AsyncParsableCommand {
                     // One line per change; the estimate alone moving is not a change.
                     let line = ProgressView.line(report, frames)
                     if line != lastLine {
-                        terminal.line("\(SystemClock().now().iso8601) \(line); left \(MonitorFormatting.timeLeft(report.secondsLeft))")
+                        terminal.line("\(SystemClock().now().iso8601) \(line); left \(MonitorFormatting.timeLeft(report))")
                         lastLine = line
                     }
                 }
@@ -119,7 +119,7 @@ enum ProgressView {
     /// The terminal's block: a heading, a bar per status, the overall bar.
     static func lines(_ report: ProjectReport, _ frames: FrameMirror) -> [String] {
         let heading = "\(report.name)  \(report.state.rawValue)  job \(report.jobID)  elapsed "
-            + "\(MonitorFormatting.duration(report.elapsedSeconds))  left \(MonitorFormatting.timeLeft(report.secondsLeft))"
+            + "\(MonitorFormatting.duration(report.elapsedSeconds))  left \(MonitorFormatting.timeLeft(report))"
         let nameWidth = FrameStatus.allCases.map(\.name.count).max() ?? 0
         let pad = { (name: String) in name + String(repeating: " ", count: nameWidth - name.count) }
         let total = max(frames.total, 1)

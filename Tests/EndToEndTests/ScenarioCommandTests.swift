@@ -150,6 +150,25 @@ struct ScenarioCommandTests {
         let rows = try #require(report["rows"] as? [[String: Any]])
         #expect(rows.count == 1)
         let tracker = try #require(rows.first?["tracker"] as? [String: Any])
-        #expect(Set(tracker.keys) == ["10", "25", "50", "75"])
+        #expect(Set(tracker.keys) == ["5", "10", "25", "50", "75", "90"])
+        #expect(report["range_coverage"] is Double)
+    }
+
+    @Test("eta-report --seeds runs every scenario on other nights and gives the spread; a scenario that stops leaves the others' report")
+    func etaReportSeeds() async throws {
+        let file = Self.repository.appendingPathComponent("examples/scenarios/ifd-route.lua").path
+        let outcome = try await rendertracker(["scenario", "eta-report", "--seeds", "3", file])
+        #expect(outcome.status == 0, "\(outcome.errors)")
+        #expect(outcome.output.contains("tracker's median by seed set (3 sets):"), "\(outcome.output)")
+        #expect(outcome.output.contains("80% range holds the truth:"))
+        #expect(outcome.output.contains("predicted finish moves between samples"))
+
+        let broken = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(UUID().uuidString).lua")
+        try "local farm = scenario.farm{ seed = 1 }\nerror('deliberately broken')\n".write(to: broken, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: broken) }
+        let mixed = try await rendertracker(["scenario", "eta-report", broken.path, file])
+        #expect(mixed.status == 1)
+        #expect(mixed.errors.contains("deliberately broken"), "\(mixed.errors)")
+        #expect(mixed.output.contains("alice/lighting_v003"), "the other scenario is still reported: \(mixed.output)")
     }
 }
