@@ -14,6 +14,21 @@ public struct EstimateSample: Sendable {
     /// Average finished-frame time times frames left, divided by machines working, as Royal Render.
     public var averageFrame: Double?
 
+    public init(milestone: Int, time: Double, framesDone: Int, tracker: Double?, straightLine: Double?, averageFrame: Double?) {
+        self.milestone = milestone
+        self.time = time
+        self.framesDone = framesDone
+        self.tracker = tracker
+        self.straightLine = straightLine
+        self.averageFrame = averageFrame
+    }
+
+    /// The three estimates' errors against a render that finished at `finishedAt`.
+    public func errors(finishedAt: Double) -> EstimateErrors {
+        func error(_ estimate: Double?) -> Double? { Self.error(of: estimate, at: time, finishedAt: finishedAt) }
+        return EstimateErrors(milestone: milestone, tracker: error(tracker), straightLine: error(straightLine), averageFrame: error(averageFrame))
+    }
+
     /// How far an estimate was from the truth, as a fraction of the time that was really left:
     /// +0.1 said 10% too long. nil without an estimate or once nothing was left.
     public static func error(of estimate: Double?, at time: Double, finishedAt: Double) -> Double? {

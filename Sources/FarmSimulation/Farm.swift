@@ -172,6 +172,13 @@ public final class Farm {
 
     // MARK: Running
 
+    /// Runs `action` at virtual second `time` (never before now) among the farm's own events, after
+    /// those already scheduled for that moment: how a render log replayed in a scenario
+    /// interleaves its calls with the simulated farm's, on one timeline.
+    public func schedule(at time: Double, _ action: @escaping () -> Void) {
+        events.schedule(at: max(time, now), action)
+    }
+
     public func run(until condition: StopCondition) -> RunResult {
         dispatch()
         while true {

@@ -17,4 +17,9 @@ enum ScenarioHostFunction: Int32, LuaHostFunctions {
     case now = 13
     case machines = 14
     case print = 15
+    case replay = 16
+    case replayRun = 17
+    case replayInfo = 18
+    case replayProgress = 19
+    case replayEstimateErrors = 20
 }

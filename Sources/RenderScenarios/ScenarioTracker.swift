@@ -35,14 +35,23 @@ final class ScenarioTracker: FarmCallSink {
     }
 
     func send(_ call: FarmCall) -> RPCValue? {
-        clock.set(start.advanced(bySeconds: call.time))
-        switch core.dispatcher.call(call.method, call.params, client: call.client) {
+        switch apply(call.method, call.params, client: call.client, at: call.time) {
         case .success(let value):
             return value
         case .failure(let fault):
             faults.append(Fault(call: call, fault: fault))
             return nil
         }
+    }
+
+    /// A call of a replayed render log, at virtual second `seconds`; its faults are the replay's to count.
+    func replay(_ call: RecordedCall, at seconds: Double) -> Result<RPCValue, RPCFault> {
+        apply(call.method, call.params, client: call.client, at: seconds)
+    }
+
+    private func apply(_ method: String, _ params: [RPCValue], client: String?, at seconds: Double) -> Result<RPCValue, RPCFault> {
+        clock.set(start.advanced(bySeconds: seconds))
+        return core.dispatcher.call(method, params, client: client)
     }
 
     /// Virtual time moved on: the core looks for stalled frames once a virtual minute (its
@@ -80,4 +89,7 @@ final class ScenarioEventLog: TrackerObserver {
     }
 
     var all: [PluginEvent] { kept.withLock { $0 } }
+
+    /// How many events were kept: a change means plugin hooks may have sent something.
+    var count: Int { kept.withLock { $0.count } }
 }
