@@ -59,7 +59,8 @@ final class LogEstimateSampler {
         var time: Double
     }
 
-    private let core: TrackerCore
+    private let tracker: ScenarioTracker
+    private var core: TrackerCore { tracker.core }
     /// The render each project name stands for now.
     private var current: [String: Render] = [:]
     /// Every render, in the order they began; one started again before it finished is dropped,
@@ -67,8 +68,8 @@ final class LogEstimateSampler {
     private(set) var renders: [Render] = []
     private var pending: [Pending] = []
 
-    init(core: TrackerCore) {
-        self.core = core
+    init(tracker: ScenarioTracker) {
+        self.tracker = tracker
     }
 
     /// The render a project name stands for now.
@@ -161,6 +162,8 @@ final class LogEstimateSampler {
 
     /// The tracker's estimate, asked as a monitor asks, and the two baselines from the log's view.
     private func sample(_ render: Render, at time: Double) -> EstimateSample {
+        // The farm's timeline may have moved on to the next call's moment already: ask at the sample's.
+        tracker.clock.set(tracker.start.advanced(bySeconds: time))
         let tracker: Double? = switch core.dispatcher.call("getEstimatedRenderSecondsLeft", [.string(render.project)]) {
         case .success(.double(let seconds)): seconds
         case .success(.int(let seconds)): Double(seconds)

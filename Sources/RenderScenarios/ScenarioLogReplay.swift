@@ -50,6 +50,7 @@ final class ScenarioLogReplay {
     private var fileIndex = 0
     private var reader: RenderLogReader?
     private var origin: Timestamp?
+    /// Whether the file being read has had a call (a header after one is a restart).
     private var sawCall = false
     private var next: (call: RecordedCall, time: Timestamp, location: String)?
     private var named = Set<String>()
@@ -69,7 +70,7 @@ final class ScenarioLogReplay {
         self.farm = farm
         self.tracker = tracker
         self.onCall = onCall
-        sampler = LogEstimateSampler(core: tracker.core)
+        sampler = LogEstimateSampler(tracker: tracker)
         reader = try RenderLogReader(path: files[0])
         try readAhead()
         scheduleNext()
@@ -131,7 +132,9 @@ final class ScenarioLogReplay {
         next = nil
         while let reader {
             guard let item = try reader.next() else {
+                // The next file's header begins that file; only a header after calls within a file is a restart.
                 fileIndex += 1
+                sawCall = false
                 self.reader = fileIndex < files.count ? try RenderLogReader(path: files[fileIndex]) : nil
                 continue
             }
