@@ -37,9 +37,11 @@ final class ScenarioLogReplay {
     private(set) var calls = 0
     private(set) var faults: [Fault] = []
     private(set) var restarts = 0
-    /// `FILE:LINE` and recorded time of the last call sent.
-    private(set) var lastLocation: String?
+    /// `FILE:LINE` of the last call sent (formatted when asked: a replay sends thousands a second).
+    var lastLocation: String? { last.map { "\(files[$0.file]):\($0.line)" } }
+    /// The recorded time of the last call sent.
     private(set) var lastTime: Timestamp?
+    private var last: (file: Int, line: Int)?
     /// Every project the log named, in the order first named.
     private(set) var projects: [String] = []
     /// Wall-clock seconds from the replay's start to its last call (or to now, while it runs).
@@ -52,7 +54,7 @@ final class ScenarioLogReplay {
     private var origin: Timestamp?
     /// Whether the file being read has had a call (a header after one is a restart).
     private var sawCall = false
-    private var next: (call: RecordedCall, time: Timestamp, location: String)?
+    private var next: (call: RecordedCall, time: Timestamp, file: Int, line: Int)?
     private var named = Set<String>()
     private let began = ContinuousClock.now
     private var finished: ContinuousClock.Instant?
@@ -97,17 +99,17 @@ final class ScenarioLogReplay {
 
     /// Sends the call due now, then reads the next.
     private func fire() {
-        guard let (call, time, location) = next else { return }
+        guard let (call, time, file, line) = next else { return }
         let seconds = farm.now
         sampler.willSend(at: seconds)
         switch tracker.replay(call, at: seconds) {
         case .success:
             sampler.didSend(call, at: seconds)
         case .failure(let fault):
-            faults.append(Fault(location: location, method: call.method, message: fault.message))
+            faults.append(Fault(location: "\(files[file]):\(line)", method: call.method, message: fault.message))
         }
         calls += 1
-        lastLocation = location
+        last = (file, line)
         lastTime = time
         if case .string(let project)? = call.params.first, named.insert(project).inserted { projects.append(project) }
         onCall(self)
@@ -154,7 +156,7 @@ final class ScenarioLogReplay {
                     self.reader = nil
                     return
                 }
-                next = (call, time, "\(reader.path):\(line)")
+                next = (call, time, fileIndex, line)
                 return
             }
         }

@@ -61,28 +61,18 @@ public struct ScenarioRunner: Sendable {
         var checks: [Expectation] = []
         for replay in session.replays {
             output(Self.replayNote(replay))
-            let faults = replay.faults
-            let check = Expectation(
-                passed: faults.isEmpty, label: "every replayed call answered without a fault",
-                detail: faults.first.map { "\(faults.count) faulted; first: \($0.location): \($0.method): \($0.message)" }
-                    ?? "\(replay.calls) calls",
-                location: file)
-            output(check.line)
-            checks.append(check)
+            checks.append(Self.noFaults(
+                "every replayed call answered without a fault", calls: replay.calls, faults: replay.faults.count,
+                first: replay.faults.first.map { "\($0.location): \($0.method): \($0.message)" }, file: file))
         }
         if let tracker = session.tracker {
             // The farm's own calls are the real clients' calls: none may fault, or a farm job would fail.
-            let faults = tracker.faults
-            let check = Expectation(
-                passed: faults.isEmpty, label: "every farm call answered without a fault",
-                detail: faults.first.map { "\(faults.count) faulted; first: \($0.call.method) from \($0.call.client): \($0.fault.message)" }
-                    ?? "\(session.farm?.callsMade ?? 0) calls",
-                location: file)
-            output(check.line)
-            result.expectations = session.expectations + checks + [check]
-        } else {
-            result.expectations = session.expectations + checks
+            checks.append(Self.noFaults(
+                "every farm call answered without a fault", calls: session.farm?.callsMade ?? 0, faults: tracker.faults.count,
+                first: tracker.faults.first.map { "\($0.call.method) from \($0.call.client): \($0.fault.message)" }, file: file))
         }
+        for check in checks { output(check.line) }
+        result.expectations = session.expectations + checks
         if let farm = session.farm {
             result.renders = (0..<farm.renderCount).map { index in
                 RenderOutcome(
@@ -93,6 +83,12 @@ public struct ScenarioRunner: Sendable {
         result.renders += session.replays.flatMap { $0.sampler.renders.map(\.outcome) }
         result.wallSeconds = (ContinuousClock.now - started) / .seconds(1)
         return result
+    }
+
+    /// The check the runner adds for calls that must all answer: `N calls`, or the first fault.
+    private static func noFaults(_ label: String, calls: Int, faults: Int, first: String?, file: String) -> Expectation {
+        Expectation(
+            passed: faults == 0, label: label, detail: first.map { "\(faults) faulted; first: \($0)" } ?? "\(calls) calls", location: file)
     }
 
     /// `replayed 163 calls of FILE in 0.004 s (39860 calls/s)`, and what did not go as planned.

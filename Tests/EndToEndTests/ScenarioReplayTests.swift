@@ -55,11 +55,14 @@ extension ScenarioCommandTests {
         #expect(failure.contains("[\(file):5]  at "), "\(failure)")
         let moment = try #require(failure.firstMatch(of: /at ([0-9.]+) s of farm time, after (.+):([0-9]+) \(recorded ([^)]+)\)/))
         #expect(String(moment.2) == Self.shippedLog("hip.jsonl"))
-        // That line is the call that brought bob's render to half its frames: the 4th of 8 finished.
-        let lines = try String(contentsOfFile: Self.shippedLog("hip.jsonl"), encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
-        let line = try #require(Int(moment.3).map { lines[$0 - 1] })
-        #expect(line.contains("\"method\":\"setFrameRenderFraction\"") && line.contains("100.0]"), "\(line)")
-        #expect(lines.prefix(Int(moment.3) ?? 0).filter { $0.contains("bob/city_v003") && $0.hasSuffix(",100.0]}") }.count == 4)
+        // That line is the last call recorded at the millisecond bob's render reached half its
+        // frames (the 4th of 8 finished): the moment's calls all replay before the check.
+        let lines = try String(contentsOfFile: Self.shippedLog("hip.jsonl"), encoding: .utf8).split(separator: "\n").map(String.init)
+        func time(_ line: String) -> Substring? { line.firstMatch(of: /"time":([0-9.]+)/)?.1 }
+        let reaching = try #require(lines.indices.filter { lines[$0].contains("bob/city_v003") && lines[$0].hasSuffix(",100.0]}") }.dropFirst(3).first)
+        let last = try #require(Int(moment.3)) - 1
+        #expect(last >= reaching && time(lines[last]) == time(lines[reaching]), "line \(last + 1): \(lines[last])")
+        #expect(last + 1 == lines.count || time(lines[last + 1]) != time(lines[reaching]), "no call of that moment is left")
         #expect(String(moment.4).hasPrefix("2026-11-25T03:15:"), "the recorded time of that line: \(moment.4)")
     }
 
@@ -78,7 +81,7 @@ extension ScenarioCommandTests {
         let file = try temporaryScenario("""
             local farm = scenario.farm{ seed = 9 }
             farm:add_machines{ count = 4 }
-            local sim = farm:submit{ project = "sim/shot_v001", frames = scenario.range(1, 40), route = "hip", frame_seconds = 120 }
+            local sim = farm:submit{ project = "sim/shot_v001", frames = scenario.range(1, 40), route = "hip", frame_seconds = 300 }
             -- The 2.4 s recorded render stretched to 2400 s, starting 100 s into the farm's night.
             local night = farm:replay{ file = "\(Self.shippedLog("ifd.jsonl"))", speed = 0.001, at = 100 }
             local lisa = night:project("lisa/forest_v012")
@@ -114,11 +117,11 @@ extension ScenarioCommandTests {
           arguments: [("damaged", "not JSON"), ("cut short", "the last line is cut short")])
     func damagedLog(kind: String, reason: String) async throws {
         let lines = try String(contentsOfFile: Self.shippedLog("ifd.jsonl"), encoding: .utf8).split(separator: "\n").map(String.init)
-        let broken = kind == "damaged"
-            ? lines.prefix(40).joined(separator: "\n") + "\n{\"time\": 17955765, \"method\n" + lines.dropFirst(40).joined(separator: "\n") + "\n"
-            : lines.prefix(60).joined(separator: "\n") + "\n" + lines[60].prefix(50)
+        let broken: [String] = kind == "damaged"
+            ? Array(lines.prefix(40)) + ["{\"time\": 17955765, \"method"] + Array(lines.dropFirst(40)) + [""]
+            : Array(lines.prefix(60)) + [String(lines[60].prefix(50))]
         let log = RenderLogFiles.temporaryLog("broken")
-        try broken.write(toFile: log, atomically: true, encoding: .utf8)
+        try broken.joined(separator: "\n").write(toFile: log, atomically: true, encoding: .utf8)
         let bad = try temporaryScenario("""
             local farm = scenario.farm{}
             local night = farm:replay{ file = "\(log)" }
