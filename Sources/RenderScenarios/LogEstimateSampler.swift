@@ -103,6 +103,7 @@ final class LogEstimateSampler {
             let render = current[project] ?? begin(project, at: seconds)
             render.firstFrameStart = render.firstFrameStart ?? seconds
             render.inFlight[frame] = (seconds, call.client)
+            render.finishedAt = nil  // a frame rendering again: not finished until it is
         case "setFrameError":
             guard let frame else { return }
             let render = current[project] ?? begin(project, at: seconds)

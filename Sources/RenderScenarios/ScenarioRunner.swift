@@ -85,6 +85,9 @@ public struct ScenarioRunner: Sendable {
         return result
     }
 
+    /// A file `scenario run` and `eta-report` replay as a render log rather than run as a script.
+    static func isRenderLog(_ file: String) -> Bool { file.hasSuffix(".jsonl") }
+
     /// The check the runner adds for calls that must all answer: `N calls`, or the first fault.
     private static func noFaults(_ label: String, calls: Int, faults: Int, first: String?, file: String) -> Expectation {
         Expectation(
@@ -105,7 +108,7 @@ public struct ScenarioRunner: Sendable {
     /// as a script that replays it to its end, for `scenario run` and `eta-report` on logs.
     private static func runScript(file: String, session: ScenarioSession, options: ScenarioOptions) -> String? {
         let entry: (function: String, arguments: [LuaValue])
-        if file.hasSuffix(".jsonl") {
+        if isRenderLog(file) {
             entry = ("replay_log", [.string(file)])
         } else {
             do {

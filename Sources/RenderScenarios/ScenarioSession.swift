@@ -49,7 +49,7 @@ final class ScenarioSession {
             let seed = try arguments.integer(0, "seed")
             let tracker = ScenarioTracker(
                 start: options.start, pluginFolder: options.pluginFolder, pluginOptions: options.pluginOptions, recorder: recorder,
-                logger: options.logger)
+                logger: options.logger, keepsEvents: !ScenarioRunner.isRenderLog(file))
             let farm = Farm(seed: UInt64(bitPattern: Int64(seed)), sink: tracker)
             if let lost = try arguments.optionalNumber(1, "lost_machine_seconds") { farm.lostMachineSeconds = lost }
             farm.onTimeAdvance = { [unowned tracker] seconds in tracker.timeAdvanced(to: seconds) }
@@ -261,7 +261,7 @@ final class ScenarioSession {
     /// A log's path as the script gives it, relative to the script's folder, with `..` taken out so
     /// that messages name it as a reader would (`examples/logs/night.jsonl:12`).
     private func resolve(_ path: String) -> String {
-        guard !path.hasPrefix("/"), file.hasSuffix(".lua") else { return path }
+        guard !path.hasPrefix("/"), !ScenarioRunner.isRenderLog(file) else { return path }
         var parts: [Substring] = []
         for part in (file.split(separator: "/", omittingEmptySubsequences: false).dropLast() + path.split(separator: "/")) where part != "." {
             if part == "..", let last = parts.last, last != "..", !last.isEmpty { parts.removeLast() } else { parts.append(part) }
