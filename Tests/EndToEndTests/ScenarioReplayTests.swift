@@ -76,6 +76,17 @@ extension ScenarioCommandTests {
         }
     }
 
+    @Test("Every shipped scenario over the shipped logs passes (no plugins)")
+    func shippedLogScenarios() async throws {
+        let folder = Self.repository.appendingPathComponent("examples/scenarios/with-logs")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".lua") }.sorted()
+            .map { folder.appendingPathComponent($0).path }
+        #expect(!files.isEmpty)
+        let outcome = try await rendertracker(["scenario", "run"] + files)
+        #expect(outcome.status == 0, "\(outcome.output)\(outcome.errors)")
+        #expect(outcome.output.hasSuffix(" passed, 0 failed\n") && outcome.output.contains("replayed 163 calls of "), "\(outcome.output)")
+    }
+
     @Test("A recorded render and a simulated one compete on one timeline, then scripted calls follow the log")
     func logAndFarm() async throws {
         let file = try temporaryScenario("""
