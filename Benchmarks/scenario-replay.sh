@@ -9,20 +9,21 @@ projects=${1:-200}
 frames=${2:-500}
 log=${TMPDIR:-/tmp}/rendertracker-replay-bench-$projects-$frames.jsonl
 
-swift build -c release --product rendertracker >/dev/null
-[ -s "$log" ] || python3 Benchmarks/make-render-log.py "$log" "$projects" "$frames"
-echo "log: $log ($(du -h "$log" | cut -f1), $(($(wc -l <"$log") - 1)) calls)"
-replay=$(.build/release/rendertracker replay --fast --json "$log" | python3 -c \
-  'import json, sys; s = json.load(sys.stdin); assert s["faults"] == 0, s["first_faults"]; print("%d %.3f" % (s["calls_per_second"], s["wall_seconds"]))')
+# One run of the replay benchmark, which builds the release binary and generates the log when missing.
+replay=$(Benchmarks/replay.sh 1 "$projects" "$frames" | tee /dev/stderr | sed -nE 's/^run 1: ([0-9]+) calls\/s \(([0-9.]+) s\)/\1 \2/p')
 echo "replay --fast:  ${replay% *} calls/s (${replay#* } s)"
-line=$(/usr/bin/time -f "%M" -o /tmp/scenario-replay-rss .build/release/rendertracker scenario run "$log" | grep "^  replayed ")
-scenario=$(echo "$line" | sed -E 's/.* in ([0-9.]+) s \(([0-9]+) calls\/s\).*/\2 \1/')
-echo "scenario run:   ${scenario% *} calls/s (${scenario#* } s, peak $(( $(cat /tmp/scenario-replay-rss) / 1024 )) MiB)"
-python3 -c "import sys; r, s = int(sys.argv[1]), int(sys.argv[2]); print('scenario / replay: %.1f%% (target: at least 80%%)' % (100.0 * s / r))" "${replay% *}" "${scenario% *}"
+# `scenario run FILE`'s own figure for its replay: "replayed N calls of LOG in X s (Y calls/s)".
+scenario_run() {
+  /usr/bin/time -f "%M" -o /tmp/scenario-replay-rss .build/release/rendertracker scenario run "$1" | grep "^  replayed " \
+    | sed -E 's/.* in ([0-9.]+) s \(([0-9]+) calls\/s\).*/\2 \1/'
+}
+ratio() { python3 -c "import sys; print('%.1f%% of replay --fast (target: at least 80%%)' % (100.0 * int(sys.argv[2]) / int(sys.argv[1])))" "${replay% *}" "$1"; }
+
+# The log alone, as `scenario run night.jsonl` and `eta-report night.jsonl` replay it.
+alone=$(scenario_run "$log")
+echo "scenario run LOG:  ${alone% *} calls/s (${alone#* } s, peak $(( $(cat /tmp/scenario-replay-rss) / 1024 )) MiB): $(ratio "${alone% *}")"
 # The same log replayed by a script (farm:replay), which keeps every hook event for farm:events.
 script=${TMPDIR:-/tmp}/rendertracker-scenario-replay-bench.lua
 printf 'local farm = scenario.farm{}\nfarm:replay{ file = "%s" }:run()\n' "$log" >"$script"
-line=$(.build/release/rendertracker scenario run "$script" | grep "^  replayed ")
-scripted=$(echo "$line" | sed -E 's/.* in ([0-9.]+) s \(([0-9]+) calls\/s\).*/\2 \1/')
-echo "farm:replay:    ${scripted% *} calls/s (${scripted#* } s; events kept for farm:events)"
-python3 -c "import sys; r, s = int(sys.argv[1]), int(sys.argv[2]); print('farm:replay / replay: %.1f%%' % (100.0 * s / r))" "${replay% *}" "${scripted% *}"
+scripted=$(scenario_run "$script")
+echo "farm:replay script: ${scripted% *} calls/s (${scripted#* } s, peak $(( $(cat /tmp/scenario-replay-rss) / 1024 )) MiB): $(ratio "${scripted% *}")"
