@@ -165,9 +165,7 @@ public final class Farm {
     public func estimateErrors(of render: Int, at milestone: Int) -> EstimateErrors? {
         let render = renders[render]
         guard let finishedAt = render.finishedAt, let sample = render.samples[milestone] else { return nil }
-        func error(_ estimate: Double?) -> Double? { EstimateSample.error(of: estimate, at: sample.time, finishedAt: finishedAt) }
-        return EstimateErrors(
-            milestone: milestone, tracker: error(sample.tracker), straightLine: error(sample.straightLine), averageFrame: error(sample.averageFrame))
+        return sample.errors(finishedAt: finishedAt)
     }
 
     // MARK: Running

@@ -43,7 +43,6 @@ final class ScenarioTracker: FarmCallSink {
         )
     }
 
-
     func send(_ call: FarmCall) -> RPCValue? {
         switch apply(call.method, call.params, client: call.client, at: call.time) {
         case .success(let value):
