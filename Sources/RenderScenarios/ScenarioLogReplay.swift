@@ -1,5 +1,4 @@
 import FarmSimulation
-import Foundation
 import RenderLog
 import RenderTracker
 import RPC
