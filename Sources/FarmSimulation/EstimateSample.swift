@@ -6,7 +6,7 @@ public struct EstimateSample: Sendable {
     /// Virtual seconds since the scenario began.
     public var time: Double
     public var framesDone: Int
-    /// `getEstimatedRenderSecondsLeft` at that moment; nil when the tracker had no estimate.
+    /// `seconds_left` of `getProjectSummary` at that moment; nil when the tracker had no estimate.
     public var tracker: Double?
     /// The tracker's 80% interval around `tracker`, when it gave one (`getProjectSummary`).
     public var trackerRange: (low: Double, high: Double)?
@@ -17,6 +17,30 @@ public struct EstimateSample: Sendable {
     public var straightLine: Double?
     /// Average finished-frame time times frames left, divided by machines working, as Royal Render.
     public var averageFrame: Double?
+
+    public init(
+        milestone: Int, time: Double, framesDone: Int, tracker: Double?, trackerRange: (low: Double, high: Double)? = nil, learned: Bool = false,
+        straightLine: Double?, averageFrame: Double?
+    ) {
+        self.milestone = milestone
+        self.time = time
+        self.framesDone = framesDone
+        self.tracker = tracker
+        self.trackerRange = trackerRange
+        self.learned = learned
+        self.straightLine = straightLine
+        self.averageFrame = averageFrame
+    }
+
+    /// The three estimates' errors against a render that finished at `finishedAt`, and whether
+    /// the truth fell in the tracker's range.
+    public func errors(finishedAt: Double) -> EstimateErrors {
+        func error(_ estimate: Double?) -> Double? { Self.error(of: estimate, at: time, finishedAt: finishedAt) }
+        let truth = finishedAt - time
+        return EstimateErrors(
+            milestone: milestone, tracker: error(tracker), straightLine: error(straightLine), averageFrame: error(averageFrame),
+            withinRange: trackerRange.map { $0.low <= truth && truth <= $0.high })
+    }
 
     /// How far an estimate was from the truth, as a fraction of the time that was really left:
     /// +0.1 said 10% too long. nil without an estimate or once nothing was left.

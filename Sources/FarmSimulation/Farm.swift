@@ -198,21 +198,17 @@ public final class Farm {
         let render = renders[index]
         guard let finishedAt = endedAt(of: index), let sample = render.samples[milestone] else { return nil }
         if let failedAt = render.failedAt, sample.time >= failedAt { return nil }
-        func error(_ estimate: Double?) -> Double? { EstimateSample.error(of: estimate, at: sample.time, finishedAt: finishedAt) }
-        let truth = finishedAt - sample.time
-        return EstimateErrors(
-            milestone: milestone, tracker: error(sample.tracker), straightLine: error(sample.straightLine), averageFrame: error(sample.averageFrame),
-            withinRange: sample.trackerRange.map { $0.low <= truth && truth <= $0.high })
+        return sample.errors(finishedAt: finishedAt)
     }
 
-    /// How much each estimate's predicted finish (a clock time) moved between consecutive samples
-    /// of a render that ended, as a share of the render's duration: the mean over its samples
-    /// before the end (and, failed, before the failure). nil for an estimate with fewer than two.
     /// Whether the tracker's estimates of a render learned from a past render of its shot.
     public func learned(_ index: Int) -> Bool {
         renders[index].samples.values.contains(where: \.learned)
     }
 
+    /// How much each estimate's predicted finish (a clock time) moved between consecutive samples
+    /// of a render that ended, as a share of the render's duration: the mean over its samples
+    /// before the end (and, failed, before the failure). nil for an estimate with fewer than two.
     public func finishDrift(of index: Int) -> (tracker: Double?, straightLine: Double?, averageFrame: Double?)? {
         let render = renders[index]
         guard let endedAt = endedAt(of: index), let startedAt = render.startedAt, endedAt > startedAt else { return nil }
@@ -227,6 +223,13 @@ public final class Farm {
     }
 
     // MARK: Running
+
+    /// Runs `action` at virtual second `time` (never before now) among the farm's own events, after
+    /// those already scheduled for that moment: how a render log replayed in a scenario
+    /// interleaves its calls with the simulated farm's, on one timeline.
+    public func schedule(at time: Double, _ action: @escaping () -> Void) {
+        events.schedule(at: max(time, now), action)
+    }
 
     public func run(until condition: StopCondition) -> RunResult {
         dispatch()

@@ -17,5 +17,10 @@ enum ScenarioHostFunction: Int32, LuaHostFunctions {
     case now = 13
     case machines = 14
     case print = 15
-    case setSpeed = 16
+    case replay = 16
+    case replayRun = 17
+    case replayInfo = 18
+    case replayProgress = 19
+    case replayEstimateErrors = 20
+    case setSpeed = 21
 }

@@ -257,8 +257,9 @@ function scenario.farm(options)
     return farm:render_object(index, project)
   end
 
-  function farm:render_object(index, project)
-    local render = { index = index, project = project }
+  -- What the tracker knows of a project, by name: a simulated render's and a replayed one's alike.
+  local function project_object(project)
+    local render = { project = project }
     function render:summary() return (farm:call("getProjectSummary", self.project)) end
     function render:count(status)
       local summary = self:summary()
@@ -277,6 +278,12 @@ function scenario.farm(options)
     end
     function render:estimate() return (farm:call("getEstimatedRenderSecondsLeft", self.project)) end
     function render:events(name) return farm:events({ project = self.project, name = name }) end
+    return render
+  end
+
+  function farm:render_object(index, project)
+    local render = project_object(project)
+    render.index = index
     function render:rerender() host(HOST.rerender, self.index) end
     -- The farm's own view: {done, total, started, finished, failed}, times in virtual seconds.
     function render:progress() return host(HOST.progress, self.index) end
@@ -288,7 +295,68 @@ function scenario.farm(options)
     return render
   end
 
+  -- Replays render logs into this farm's tracker, on the farm's timeline: `file` or `files` (one
+  -- after another), the window `from`/`to` (seconds after the log's first call), `speed`, and `at`
+  -- (the farm second the window's start lands on; now by default). Relative paths start at the
+  -- script's folder.
+  function farm:replay(spec)
+    spec = check_options("farm:replay", spec, set("file", "files", "from", "to", "speed", "at"))
+    if spec.file ~= nil and spec.files ~= nil then error("farm:replay: give file or files, not both", 2) end
+    local files = spec.files or { spec.file }
+    if type(files) ~= "table" or #files == 0 then
+      error("farm:replay: file must be a render log's path, or files a list of paths", 2)
+    end
+    local replay = { index = host(HOST.replay, files, spec.from, spec.to, spec.speed, spec.at) }
+
+    -- Runs the log (and the farm beside it): to its end ({}), for `seconds`, until `until_time`,
+    -- until `project` has `until_done` of its frames Done, or `until_notification` (a plugin sent
+    -- something). Returns "reached", or "ended" when the log ended first.
+    function replay:run(options)
+      options = check_options("replay:run", options, set("seconds", "until_time", "until_done", "project", "until_notification"))
+      if options.until_done ~= nil and type(options.project) ~= "string" then
+        error("replay:run: until_done needs project = the name of the project it counts frames of", 2)
+      end
+      return host(HOST.replay_run, self.index, options.seconds, options.until_time, options.until_done, options.project,
+        options.until_notification and true or false)
+    end
+
+    -- Runs the log to its end, calling fn(notification) at the moment each plugin notification is sent.
+    function replay:each_notification(fn)
+      local seen = #farm:notifications()
+      while true do
+        local result = self:run{ until_notification = true }
+        local all = farm:notifications()
+        for index = seen + 1, #all do fn(all[index]) end
+        seen = #all
+        if result ~= "reached" then return result end
+      end
+    end
+
+    -- calls, faults, first_faults, restarts, ended, projects, line (FILE:LINE last sent), log_time.
+    function replay:summary() return host(HOST.replay_info, self.index) end
+    function replay:projects() return self:summary().projects end
+
+    -- A replayed project: what the tracker knows (summary, count, state, status, estimate, events),
+    -- and from the log: progress() {done, total, started, finished} and estimate_error(percent).
+    function replay:project(name)
+      local project = project_object(name)
+      function project:progress() return host(HOST.replay_progress, replay.index, name) end
+      function project:estimate_error(percent_done) return host(HOST.replay_estimate_errors, replay.index, name, percent_done) end
+      return project
+    end
+    return replay
+  end
+
   return farm
+end
+
+-- `scenario run LOG.jsonl` and `eta-report LOG.jsonl`: the log replayed alone, to its end.
+function replay_log(name)
+  local ok, message = pcall(function() scenario.farm{}:replay{ file = name }:run() end)
+  if not ok then
+    if type(message) == "string" then message = message:gsub("^prelude:%d+: ", "") end
+    error(message, 0)
+  end
 end
 
 local function environment()

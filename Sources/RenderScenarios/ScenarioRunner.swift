@@ -28,10 +28,10 @@ public struct RenderOutcome: Sendable {
     /// Whether its work ended (every frame done, or failed and stopped): it has a truth to judge against.
     public var finished: Bool
     /// Whether it failed: its estimates are judged up to the failure.
-    public var failed: Bool
+    public var failed = false
     public var errors: [EstimateErrors]
     /// How far each estimate's predicted finish moved between samples (`Farm.finishDrift`).
-    public var drift: (tracker: Double?, straightLine: Double?, averageFrame: Double?)?
+    public var drift: (tracker: Double?, straightLine: Double?, averageFrame: Double?)? = nil
     /// Whether the tracker learned from a past render of the same shot.
     public var learned = false
 }
@@ -67,19 +67,21 @@ public struct ScenarioRunner: Sendable {
             result.error = message
             output("  ERROR \(message.replacingOccurrences(of: "\n", with: "\n        "))")
         }
+        var checks: [Expectation] = []
+        for replay in session.replays {
+            output(Self.replayNote(replay))
+            checks.append(Self.noFaults(
+                "every replayed call answered without a fault", calls: replay.calls, faults: replay.faults.count,
+                first: replay.faults.first.map { "\($0.location): \($0.method): \($0.message)" }, file: file))
+        }
         if let tracker = session.tracker {
             // The farm's own calls are the real clients' calls: none may fault, or a farm job would fail.
-            let faults = tracker.faults
-            let check = Expectation(
-                passed: faults.isEmpty, label: "every farm call answered without a fault",
-                detail: faults.first.map { "\(faults.count) faulted; first: \($0.call.method) from \($0.call.client): \($0.fault.message)" }
-                    ?? "\(session.farm?.callsMade ?? 0) calls",
-                location: file)
-            output(check.line)
-            result.expectations = session.expectations + [check]
-        } else {
-            result.expectations = session.expectations
+            checks.append(Self.noFaults(
+                "every farm call answered without a fault", calls: session.farm?.callsMade ?? 0, faults: tracker.faults.count,
+                first: tracker.faults.first.map { "\($0.call.method) from \($0.call.client): \($0.fault.message)" }, file: file))
         }
+        for check in checks { output(check.line) }
+        result.expectations = session.expectations + checks
         if let farm = session.farm {
             result.renders = (0..<farm.renderCount).map { index in
                 RenderOutcome(
@@ -88,17 +90,42 @@ public struct ScenarioRunner: Sendable {
                     learned: farm.learned(index))
             }
         }
+        result.renders += session.replays.flatMap { $0.sampler.renders.map(\.outcome) }
         result.wallSeconds = (ContinuousClock.now - started) / .seconds(1)
         return result
     }
 
-    /// Why the script stopped early, or nil when it ran to its end.
+    /// A file `scenario run` and `eta-report` replay as a render log rather than run as a script.
+    static func isRenderLog(_ file: String) -> Bool { file.hasSuffix(".jsonl") }
+
+    /// The check the runner adds for calls that must all answer: `N calls`, or the first fault.
+    private static func noFaults(_ label: String, calls: Int, faults: Int, first: String?, file: String) -> Expectation {
+        Expectation(
+            passed: faults == 0, label: label, detail: first.map { "\(faults) faulted; first: \($0)" } ?? "\(calls) calls", location: file)
+    }
+
+    /// `replayed 163 calls of FILE in 0.004 s (39860 calls/s)`, and what did not go as planned.
+    private static func replayNote(_ replay: ScenarioLogReplay) -> String {
+        let wall = replay.wallSeconds
+        var note = "  replayed \(replay.calls) calls of \(replay.files.joined(separator: ", "))"
+            + String(format: " in %.3f s (%.0f calls/s)", wall, wall > 0 ? Double(replay.calls) / wall : 0)
+        if replay.restarts > 0 { note += ", \(replay.restarts) restarts (headers after calls) kept the same tracker" }
+        if !replay.ended, replay.failure == nil { note += "; the script ended before the log did (at \(replay.lastLocation ?? "its first call"))" }
+        return note
+    }
+
+    /// Why the script stopped early, or nil when it ran to its end. A render log (`.jsonl`) runs
+    /// as a script that replays it to its end, for `scenario run` and `eta-report` on logs.
     private static func runScript(file: String, session: ScenarioSession, options: ScenarioOptions) -> String? {
-        let code: String
-        do {
-            code = try String(contentsOfFile: file, encoding: .utf8)
-        } catch {
-            return "cannot read \(file): \(error.localizedDescription)"
+        let entry: (function: String, arguments: [LuaValue])
+        if isRenderLog(file) {
+            entry = ("replay_log", [.string(file)])
+        } else {
+            do {
+                entry = ("run_scenario", [.string(file), .string(try String(contentsOfFile: file, encoding: .utf8))])
+            } catch {
+                return "cannot read \(file): \(error.localizedDescription)"
+            }
         }
         let state: LuaState
         do {
@@ -107,7 +134,7 @@ public struct ScenarioRunner: Sendable {
             return "the scenario prelude did not load: \(error)"
         }
         let limits = LuaCallLimits(instructions: 1 << 62, seconds: options.timeoutSeconds)
-        switch state.call("run_scenario", [.string(file), .string(code)], limits: limits) {
+        switch state.call(entry.function, entry.arguments, limits: limits) {
         case .success: return nil
         case .failure(let failure): return failure.description
         }

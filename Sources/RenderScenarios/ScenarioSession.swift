@@ -6,6 +6,7 @@ import RenderTrackerService
 import RPC
 import LuaHost
 import RenderLog
+import Foundation
 
 /// One scenario being run: the farm, the tracker it talks to, and what the script has checked.
 /// Carries out the prelude's host calls; lives on the scenario's one thread.
@@ -15,6 +16,10 @@ final class ScenarioSession {
     private(set) var expectations: [Expectation] = []
     private(set) var farm: Farm?
     private(set) var tracker: ScenarioTracker?
+    /// Render logs replayed into the tracker (`farm:replay`), in the order the script began them.
+    private(set) var replays: [ScenarioLogReplay] = []
+    /// The replay that sent the latest call: its line is the moment expectations are checked at.
+    private var lastReplayed: ScenarioLogReplay?
     private let output: (String) -> Void
 
     /// Where the farm's calls are recorded, if anywhere.
@@ -44,7 +49,7 @@ final class ScenarioSession {
             let seed = try arguments.integer(0, "seed") &+ options.seedSet &* ScenarioOptions.seedSetStride
             let tracker = ScenarioTracker(
                 start: options.start, pluginFolder: options.pluginFolder, pluginOptions: options.pluginOptions, recorder: recorder,
-                logger: options.logger)
+                logger: options.logger, keepsEvents: !ScenarioRunner.isRenderLog(file))
             let farm = Farm(seed: UInt64(bitPattern: Int64(seed)), sink: tracker)
             if let lost = try arguments.optionalNumber(1, "lost_machine_seconds") { farm.lostMachineSeconds = lost }
             farm.onTimeAdvance = { [unowned tracker] seconds in tracker.timeAdvanced(to: seconds) }
@@ -55,7 +60,7 @@ final class ScenarioSession {
             guard case .bool(let passed) = arguments.value(0) else { throw LuaHostError(message: "report: passed must be a boolean") }
             let expectation = Expectation(
                 passed: passed, label: try arguments.string(1, "label"), detail: arguments.value(2).stringValue ?? "",
-                location: arguments.value(3).stringValue ?? "")
+                location: arguments.value(3).stringValue ?? "", moment: moment)
             expectations.append(expectation)
             output(expectation.line)
             return []
@@ -105,7 +110,7 @@ final class ScenarioSession {
             } else {
                 condition = .idle
             }
-            let result = farm.run(until: condition)
+            let result = try run(farm, until: condition)
             switch result {
             case .reached: return [.string("reached")]
             case .idle: return [.string("idle")]
@@ -124,14 +129,8 @@ final class ScenarioSession {
             ])]
         case .estimateErrors:
             let index = try render(arguments, 0, farm)
-            let milestone = try arguments.integer(1, "percent")
-            guard Farm.milestones.contains(milestone) else {
-                throw LuaHostError(message: "estimate_error: percent must be one of \(Farm.milestones.map(String.init).joined(separator: ", ")), got \(milestone)")
-            }
-            guard let errors = farm.estimateErrors(of: index, at: milestone) else { return [.null] }
-            return [.record([
-                "tracker": .optional(errors.tracker), "straight_line": .optional(errors.straightLine), "average_frame": .optional(errors.averageFrame),
-            ])]
+            guard let errors = farm.estimateErrors(of: index, at: try milestone(arguments, 1)) else { return [.null] }
+            return [errors.luaValue]
         case .call:
             let method = try arguments.string(0, "method")
             let count = try arguments.integer(1, "count")
@@ -158,9 +157,140 @@ final class ScenarioSession {
         case .machines:
             let counts = farm.machineCounts
             return [.integer(Int64(counts.alive)), .integer(Int64(counts.busy))]
+        case .replay:
+            return [.integer(Int64(try startReplay(arguments, farm: farm, tracker: tracker)))]
+        case .replayRun:
+            return [.string(try runReplay(arguments, farm: farm, tracker: tracker))]
+        case .replayInfo:
+            let replay = try replay(arguments, 0)
+            return [.record([
+                "calls": .integer(Int64(replay.calls)), "faults": .integer(Int64(replay.faults.count)),
+                "first_faults": .array(replay.faults.prefix(5).map { .string("\($0.location): \($0.method): \($0.message)") }),
+                "restarts": .integer(Int64(replay.restarts)), "ended": .bool(replay.ended),
+                "projects": .array(replay.projects.map(LuaValue.string)), "line": .optional(replay.lastLocation),
+                "log_time": .optional(replay.lastTime?.iso8601),
+            ])]
+        case .replayProgress:
+            let replay = try replay(arguments, 0)
+            let project = try arguments.string(1, "project")
+            guard let render = replay.sampler.render(of: project), let progress = replay.sampler.progress(of: project) else { return [.null] }
+            return [.record([
+                "done": .integer(Int64(progress.done)), "total": .integer(Int64(progress.total)), "started": .number(render.firstCall),
+                "finished": .optional(render.finishedAt),
+            ])]
+        case .replayEstimateErrors:
+            let replay = try replay(arguments, 0)
+            let project = try arguments.string(1, "project")
+            let milestone = try milestone(arguments, 2)
+            guard let errors = replay.sampler.render(of: project)?.errors(at: milestone) else { return [.null] }
+            return [errors.luaValue]
         case .newFarm, .report, .print:
             throw LuaHostError(message: "scenario.farm: a scenario has one farm")
         }
+    }
+
+    /// Runs the farm, replayed logs' calls among its events; a log found damaged on the way stops
+    /// the scenario with the log's `FILE:LINE` and the reason.
+    private func run(_ farm: Farm, until condition: Farm.StopCondition) throws(LuaHostError) -> Farm.RunResult {
+        let result = farm.run(until: condition)
+        if let failure = replays.lazy.compactMap(\.failure).first {
+            throw LuaHostError(message: failure.description)
+        }
+        return result
+    }
+
+    private func startReplay(_ arguments: Arguments, farm: Farm, tracker: ScenarioTracker) throws(LuaHostError) -> Int {
+        let given = arguments.value(0).arrayElements ?? []
+        let files = given.compactMap(\.stringValue)
+        guard !files.isEmpty, files.count == given.count else {
+            throw LuaHostError(message: "farm:replay: file must be a render log's path, or files a list of paths")
+        }
+        var window = ScenarioLogReplay.Window(at: try arguments.optionalNumber(4, "at") ?? farm.now)
+        window.from = try arguments.optionalNumber(1, "from") ?? 0
+        window.to = try arguments.optionalNumber(2, "to")
+        window.speed = try arguments.optionalNumber(3, "speed") ?? 1
+        guard window.speed > 0 else { throw LuaHostError(message: "farm:replay: speed must be above 0, got \(window.speed)") }
+        guard window.from >= 0, (window.to ?? window.from) >= window.from else {
+            throw LuaHostError(message: "farm:replay: from must be 0 or more and to at least from (seconds after the log's first call)")
+        }
+        guard window.at >= farm.now else {
+            throw LuaHostError(message: "farm:replay: at = \(window.at) is in the past (the farm is at \(farm.now) s)")
+        }
+        do {
+            let replay = try ScenarioLogReplay(files: files.map(resolve), window: window, farm: farm, tracker: tracker) { [unowned self] in
+                lastReplayed = $0
+            }
+            replays.append(replay)
+            return replays.count - 1
+        } catch {
+            throw LuaHostError(message: "farm:replay: \(error)")
+        }
+    }
+
+    /// `replay:run{...}`: the replay (and the farm with it) until a moment, or the log's end.
+    private func runReplay(_ arguments: Arguments, farm: Farm, tracker: ScenarioTracker) throws(LuaHostError) -> String {
+        let replay = try replay(arguments, 0)
+        if let seconds = try arguments.optionalNumber(1, "seconds") {
+            _ = try run(farm, until: .time(farm.now + seconds))
+            return "reached"
+        }
+        if let time = try arguments.optionalNumber(2, "until_time") {
+            _ = try run(farm, until: .time(time))
+            return "reached"
+        }
+        var reached: () -> Bool = { false }
+        if let fraction = try arguments.optionalNumber(3, "until_done") {
+            let project = try arguments.string(4, "project")
+            reached = { [unowned replay] in
+                guard let (done, total) = replay.sampler.progress(of: project), total > 0 else { return false }
+                return Double(done) >= fraction * Double(total)
+            }
+        } else if arguments.value(5) == .bool(true) {
+            // Hooks run only on events: the notifications are counted again only when events came.
+            let before = tracker.capturedNotifications().count
+            var events = tracker.events.count
+            reached = { [unowned tracker] in
+                guard tracker.events.count != events else { return false }
+                events = tracker.events.count
+                return tracker.capturedNotifications().count > before
+            }
+        }
+        while !reached() {
+            guard let due = replay.nextMoment else { return "ended" }
+            _ = try run(farm, until: .time(max(due, farm.now)))
+        }
+        return "reached"
+    }
+
+    /// The moment an expectation is checked at, while a log replays: farm time and the log line.
+    private var moment: String {
+        guard let replay = lastReplayed, let line = replay.lastLocation, let time = replay.lastTime else { return "" }
+        return String(format: "%.1f", farm?.now ?? 0) + " s of farm time, after \(line) (recorded \(time.iso8601))"
+    }
+
+    /// A log's path as the script gives it, relative to the script's folder, with `..` taken out so
+    /// that messages name it as a reader would (`examples/logs/night.jsonl:12`).
+    private func resolve(_ path: String) -> String {
+        guard !path.hasPrefix("/"), !ScenarioRunner.isRenderLog(file) else { return path }
+        var parts: [Substring] = []
+        for part in (file.split(separator: "/", omittingEmptySubsequences: false).dropLast() + path.split(separator: "/")) where part != "." {
+            if part == "..", let last = parts.last, last != "..", !last.isEmpty { parts.removeLast() } else { parts.append(part) }
+        }
+        return parts.joined(separator: "/")
+    }
+
+    private func replay(_ arguments: Arguments, _ index: Int) throws(LuaHostError) -> ScenarioLogReplay {
+        let replay = try arguments.integer(index, "replay")
+        guard replays.indices.contains(replay) else { throw LuaHostError(message: "no replay \(replay) in this scenario") }
+        return replays[replay]
+    }
+
+    private func milestone(_ arguments: Arguments, _ index: Int) throws(LuaHostError) -> Int {
+        let milestone = try arguments.integer(index, "percent")
+        guard Farm.milestones.contains(milestone) else {
+            throw LuaHostError(message: "estimate_error: percent must be one of \(Farm.milestones.map(String.init).joined(separator: ", ")), got \(milestone)")
+        }
+        return milestone
     }
 
     private func render(_ arguments: Arguments, _ index: Int, _ farm: Farm) throws(LuaHostError) -> Int {
@@ -199,5 +329,12 @@ private struct Arguments {
 
     private func mismatch(_ index: Int, _ name: String, _ expected: String) -> LuaHostError {
         LuaHostError(message: "\(name) must be \(expected), got \(value(index).typeName)")
+    }
+}
+
+extension EstimateErrors {
+    /// `{ tracker, straight_line, average_frame }`, each a fraction of the time really left, or nil.
+    fileprivate var luaValue: LuaValue {
+        .record(["tracker": .optional(tracker), "straight_line": .optional(straightLine), "average_frame": .optional(averageFrame)])
     }
 }

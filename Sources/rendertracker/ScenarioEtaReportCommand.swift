@@ -5,12 +5,13 @@ import RPC
 struct ScenarioEtaReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eta-report",
-        abstract: "How accurate the time-left estimate was on scenarios, next to Afanasy's and Royal Render's ways.",
+        abstract: "How accurate the time-left estimate was on scenarios and render logs, next to Afanasy's and Royal Render's ways.",
         discussion: """
             Runs each scenario and prints, for every render that finished, the error of the tracker's \
             estimate at 10%, 25%, 50%, 75% and 90% of frames done against the render's real finish, beside a \
             straight-line extrapolation (elapsed * 100 / percent - elapsed, as Afanasy) and average frame \
-            time times frames left over machines (as Royal Render).
+            time times frames left over machines (as Royal Render). Render logs (.jsonl) are judged \
+            too: every render in them that finished, against the moment its last frame finished.
             """
     )
 

@@ -4,7 +4,7 @@ import RenderScenarios
 
 /// What `scenario run` and `scenario eta-report` share: the scripts and how they run.
 struct ScenarioOptionsGroup: ParsableArguments {
-    @Argument(help: "Scenario scripts (.lua).")
+    @Argument(help: "Scenario scripts (.lua), or render logs (.jsonl), each replayed alone to its end.")
     var files: [String]
 
     @OptionGroup var plugins: PluginOptionsGroup

@@ -7,7 +7,7 @@ import RenderTrackerTesting
 struct ScenarioCommandTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    private func rendertracker(_ arguments: [String]) async throws -> ChildProcess.Outcome {
+    func rendertracker(_ arguments: [String]) async throws -> ChildProcess.Outcome {
         try await ChildProcess.run([CommandLineTests.executable] + arguments, separateErrors: true)
     }
 
@@ -18,7 +18,7 @@ struct ScenarioCommandTests {
     }
 
     /// A scenario in a temporary file; the path is what messages name.
-    private func temporaryScenario(_ code: String) throws -> String {
+    func temporaryScenario(_ code: String) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("scenario-\(UUID().uuidString).lua").path
         try code.write(toFile: path, atomically: true, encoding: .utf8)
         return path

@@ -116,6 +116,7 @@ struct ReplayTests {
             "ifd.jsonl": ["lisa/forest_v012": ("done", 12, 0)],
             "hip.jsonl": ["bob/city_v003": ("done", 8, 0)],
             "existing.jsonl": ["carl/ocean_v001": ("failed", 5, 1)],
+            "harbour-night.jsonl": ["harbour_sh0420_dana": ("done", 300, 0)],
         ]
         let logs = try FileManager.default.contentsOfDirectory(atPath: Self.logsFolder.path).filter { $0.hasSuffix(".jsonl") }.sorted()
         #expect(Set(logs) == Set(expected.keys), "a shipped log without expectations here, or one missing")
