@@ -54,6 +54,11 @@ let package = Package(
         // calls, values passed as bytes, so no Lua error (longjmp) ever crosses a Swift frame.
         .target(name: "CLuaShim", dependencies: ["CLua"]),
 
+        // MARK: Build
+        // The version and commit this binary was built from, written by BuildInfoPlugin from git.
+        .target(name: "BuildInfo", swiftSettings: strict, plugins: ["BuildInfoPlugin"]),
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
+
         // MARK: Protocol
         // RPC without a wire format or a domain: values, faults, methods, typed parameters, the
         // dispatcher and its observers, system.*, and JSON-RPC with its JSON codec.
@@ -74,7 +79,7 @@ let package = Package(
         // Studio plugins in sandboxed Lua: naming, estimate, event hooks, notifications.
         .target(
             name: "LuaPlugins",
-            dependencies: ["LuaHost", "RenderTracker", logging, .product(name: "DequeModule", package: "swift-collections")],
+            dependencies: ["LuaHost", "RenderTracker", "BuildInfo", logging, .product(name: "DequeModule", package: "swift-collections")],
             swiftSettings: strict
         ),
 
@@ -99,7 +104,7 @@ let package = Package(
         .target(
             name: "RenderTrackerServer",
             dependencies: [
-                "RenderTrackerService", "SQLiteStore", "RPC", "XMLRPC", "RenderTracker", "LuaPlugins", "RenderLog", logging,
+                "RenderTrackerService", "SQLiteStore", "RPC", "XMLRPC", "RenderTracker", "LuaPlugins", "RenderLog", "BuildInfo", logging,
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -145,7 +150,7 @@ let package = Package(
             name: "rendertracker",
             dependencies: [
                 "RenderTrackerServer", "RenderTrackerClient", "RenderReplay", "RenderScenarios",
-                "RenderLog", "RPC", "RenderTracker", "LuaHost", "LuaPlugins", logging,
+                "RenderLog", "RPC", "RenderTracker", "LuaHost", "LuaPlugins", "BuildInfo", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 // `serve` runs the Hummingbird application and names NIO's bind error.
@@ -191,7 +196,7 @@ let package = Package(
             name: "RenderTrackerServerTests",
             dependencies: [
                 "RenderTrackerServer", "RenderTrackerService", "RenderTrackerTesting", "RenderTrackerClient", "RenderLog", "RPC",
-                "RenderTracker", "LuaHost", "LuaPlugins", logging,
+                "RenderTracker", "LuaHost", "LuaPlugins", "BuildInfo", logging,
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: strict

@@ -1,3 +1,4 @@
+import BuildInfo
 public import Hummingbird
 public import Logging
 public import LuaPlugins
@@ -71,6 +72,9 @@ public struct RenderTrackerConfiguration: Sendable {
 /// - `POST /`, `/RPC2`, `/rpc`: same origin, request timing, body limits and inflation;
 /// - `/admin/plugins`: this machine only, same origin;
 /// - `GET /`, `/monitor/*`, `/events`, `/metrics`, `/healthz`: reads, open to all.
+///
+/// Every answer names the build in `Server: rendertracker/<version>` (`/healthz`'s body stays
+/// `ok` for the checks that compare it).
 /// - Throws: `RenderLogRecorder.OpenError` when the configuration's render log cannot be opened,
 ///   `StoreError` when the store cannot be opened or read (in use, damaged, unwritable).
 /// - Parameters:
@@ -140,7 +144,7 @@ public func buildApplication(
             additionalChannelHandlers: [ConnectionLimitHandler(limit: connections)]
                 + (configuration.requestSeconds.map { [RequestDeadlineHandler(limit: .seconds(Int64($0)), logger: logger)] } ?? []),
             idleTimeout: configuration.idleTimeoutSeconds.map { .seconds(Int64($0)) })),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "rendertracker"),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: BuildInfo.userAgent),
         onServerRunning: { [plugins = core.plugins] channel in
             let port = channel.localAddress?.port ?? configuration.port
             plugins?.daemonIsListening(port: port)

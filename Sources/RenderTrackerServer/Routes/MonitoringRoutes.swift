@@ -1,3 +1,4 @@
+import BuildInfo
 import Hummingbird
 import NIOCore
 import RenderTrackerService
@@ -5,6 +6,12 @@ import RenderTrackerService
 extension Router {
     /// `GET /metrics` for Prometheus and `GET /healthz` for load balancers.
     func addMonitoringRoutes(metrics: ServerMetrics, tracker: SharedTracker, store: any TrackerStore) {
+        // The build, as Prometheus' convention has it: a gauge of 1 whose labels are the facts, so
+        // a dashboard can show which version each daemon runs and when it changed.
+        metrics.registry.makeGauge(
+            descriptor: .named("rendertracker_build_info", help: "The build this daemon runs: version and commit from git; the value is 1."),
+            labels: [("version", BuildInfo.version), ("commit", BuildInfo.commit)]
+        ).set(Int64(1))
         get("/metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
