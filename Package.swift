@@ -43,6 +43,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        // `serve`'s environment variables and YAML configuration file (Hummingbird depends on it too).
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: ["YAML"]),
     ],
     targets: [
         // MARK: C libraries
@@ -152,6 +154,7 @@ let package = Package(
                 "RenderTrackerServer", "RenderTrackerClient", "RenderReplay", "RenderScenarios",
                 "RenderLog", "RPC", "RenderTracker", "LuaHost", "LuaPlugins", "BuildInfo", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 // `serve` runs the Hummingbird application and names NIO's bind error.
                 .product(name: "Hummingbird", package: "hummingbird"),

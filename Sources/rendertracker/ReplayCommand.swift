@@ -30,6 +30,16 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(help: "Send the calls to the tracker at this URL (e.g. http://127.0.0.1:5002/RPC2) instead of an in-process one.")
     var url: String?
 
+    /// Not `$RENDERTRACKER_URL` alone: the variable is often set for HQueue's scripts, and a replay
+    /// that went to the studio's daemon because of it would write into the live tracker unasked.
+    @Flag(help: "Send the calls to the tracker at $RENDERTRACKER_URL (else \(TrackerURLOption.defaultURL)); --url names another.")
+    var live = false
+
+    /// The live tracker's address, or nil for an in-process replay.
+    private var liveURL: String? {
+        url ?? (live ? TrackerURLOption.environmentURL ?? TrackerURLOption.defaultURL : nil)
+    }
+
     @Option(help: "In-process: load the Lua plugins of this folder; notifications are counted, not sent.")
     var plugins: String?
 
@@ -44,8 +54,8 @@ struct ReplayCommand: AsyncParsableCommand {
             guard speed > 0, speed.isFinite else { throw ValidationError("--speed must be a number above 0, got \(speed)") }
             guard !fast else { throw ValidationError("--speed and --fast cannot be used together") }
         }
-        guard plugins == nil || url == nil else {
-            throw ValidationError("--plugins loads plugins into an in-process tracker; a live tracker (--url) runs its own")
+        guard plugins == nil || liveURL == nil else {
+            throw ValidationError("--plugins loads plugins into an in-process tracker; a live tracker (--url, --live) runs its own")
         }
     }
 
@@ -54,7 +64,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let warn = { (problem: RenderLogError) in printToStandardError("warning: \(problem)") }
         let summary: ReplaySummary
         do {
-            if let url {
+            if let url = liveURL {
                 summary = try await Replay.live(path: file, url: url, options: options, warn: warn)
             } else {
                 summary = try await Replay.inProcess(path: file, options: options, warn: warn)

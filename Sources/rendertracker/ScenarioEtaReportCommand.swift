@@ -20,7 +20,7 @@ struct ScenarioEtaReportCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let runner = ScenarioRunner(options: scenarios.options)
+        let runner = ScenarioRunner(options: try scenarios.options)
         var results: [ScenarioResult] = []
         for file in scenarios.files {
             let result = runner.run(file: file) { _ in }

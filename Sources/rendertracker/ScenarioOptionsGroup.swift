@@ -23,9 +23,15 @@ struct ScenarioOptionsGroup: ParsableArguments {
         }
     }
 
+    /// Plugin settings from the flags alone: a scenario gives the same result wherever it runs, so
+    /// the daemon's environment and configuration file do not count. Throws `ValidationError`.
     var options: ScenarioOptions {
-        var logger = Logger(label: "rendertracker") { ConsoleLogHandler(label: $0) }
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
-        return ScenarioOptions(pluginFolder: plugins.plugins, pluginOptions: plugins.options, timeoutSeconds: timeout, logger: logger)
+        get throws {
+            var logger = Logger(label: "rendertracker") { ConsoleLogHandler(label: $0) }
+            logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
+            var settings = ServeSettings(flagsOnly: ())
+            let (folder, pluginOptions) = try plugins.resolve(&settings)
+            return ScenarioOptions(pluginFolder: folder, pluginOptions: pluginOptions, timeoutSeconds: timeout, logger: logger)
+        }
     }
 }

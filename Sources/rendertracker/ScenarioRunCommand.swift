@@ -23,7 +23,7 @@ struct ScenarioRunCommand: ParsableCommand {
     }
 
     func run() throws {
-        var options = scenarios.options
+        var options = try scenarios.options
         options.emitLog = emitLog
         let runner = ScenarioRunner(options: options)
         var passed = 0

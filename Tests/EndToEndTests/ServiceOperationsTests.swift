@@ -23,6 +23,96 @@ struct ServiceOperationsTests {
         try await expectScenario("build", [version, commit])
     }
 
+    @Test("settings: a flag wins over the environment, which wins over the file, which wins over the default; --print-config says which")
+    func precedence() async throws {
+        let file = try Self.configurationFile("""
+            # a comment
+            host: 127.0.0.1
+            port: 5100
+            max-depth: 20
+            log-level: warning
+            plugin-post-refuse:
+              - 10.0.0.0/8
+              - 192.168.0.0/16
+            """)
+        let outcome = try await ChildProcess.run(
+            [CommandLineTests.executable, "serve", "--config", file, "--max-depth", "40", "--print-config"],
+            environment: ["RENDERTRACKER_PORT": "5200", "RENDERTRACKER_MAX_DEPTH": "30", "RENDERTRACKER_LOG_LEVEL": "notice", "PORT": "5300"],
+            separateErrors: true)
+        #expect(outcome.status == 0, "\(outcome.errors)")
+        let settings = Dictionary(uniqueKeysWithValues: outcome.output.split(separator: "\n").compactMap { line -> (String, String)? in
+            let parts = line.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2 else { return nil }
+            return (parts[0].trimmingCharacters(in: .whitespaces), parts[1].split(separator: " ", omittingEmptySubsequences: true).joined(separator: " "))
+        })
+        #expect(settings["host"] == "127.0.0.1 (file \(file))")
+        #expect(settings["port"] == "5200 (environment RENDERTRACKER_PORT)", "RENDERTRACKER_PORT is above PORT")
+        #expect(settings["max-depth"] == "40 (flag --max-depth)")
+        #expect(settings["log-level"] == "notice (environment RENDERTRACKER_LOG_LEVEL)")
+        #expect(settings["plugin-post-refuse"] == "10.0.0.0/8,192.168.0.0/16 (file \(file))")
+        #expect(settings["idle-timeout"] == "120 (default)")
+        let portOnly = try await ChildProcess.run(
+            [CommandLineTests.executable, "serve", "--config", file, "--print-config"], environment: ["PORT": "5300"], separateErrors: true)
+        #expect(portOnly.output.contains(/port += 5300 +\(environment PORT\)/), "\(portOnly.output)")
+    }
+
+    @Test("the daemon runs with the file's settings: the file's max-body-bytes refuses a larger body")
+    func fileSettingsApply() async throws {
+        let file = try Self.configurationFile("max-body-bytes: 2000\n")
+        try await expectScenario("body_limit", ["2000"], serve: ["--config", file])
+        try await expectScenario("body_limit", ["3000"], environment: ["RENDERTRACKER_CONFIG": file, "RENDERTRACKER_MAX_BODY_BYTES": "3000"])
+    }
+
+    @Test("a bad setting is refused naming where it came from", arguments: [
+        ("alow-writes: 10.0.0.0/8\n", [:], "unknown setting alow-writes"),
+        ("port: [1\n", [:], "did not find expected ','"),
+        ("", ["RENDERTRACKER_PORT": "abc"], "environment RENDERTRACKER_PORT=abc: not a valid value for --port"),
+        ("max-depth: deep\n", [:], "max-depth: deep is not a valid value for --max-depth"),
+        ("port: 70000\n", [:], "--port must be between 0 and 65535"),
+    ] as [(String, [String: String], String)])
+    func badSettings(file text: String, environment: [String: String], message: String) async throws {
+        let file = try Self.configurationFile(text)
+        let outcome = try await ChildProcess.run(
+            [CommandLineTests.executable, "serve", "--config", file, "--print-config"], environment: environment, separateErrors: true)
+        #expect(outcome.status == 64)
+        #expect(outcome.errors.contains(message), "\(outcome.errors)")
+    }
+
+    @Test("call and status reach the tracker at $RENDERTRACKER_URL; --url wins over it")
+    func trackerURLFromTheEnvironment() async throws {
+        try await RunningServer.with { server in
+            let environment = ["RENDERTRACKER_URL": server.url + "/RPC2"]
+            let started = try await ChildProcess.run(
+                [CommandLineTests.executable, "call", "startedRenderProject", "env/shot", "[1,2]", "false", "7"], environment: environment,
+                separateErrors: true)
+            #expect(started.status == 0 && started.output == "true\n", "\(started.errors)")
+            let status = try await ChildProcess.run([CommandLineTests.executable, "status"], environment: environment, separateErrors: true)
+            #expect(status.output.contains("env/shot"), "\(status.output)\(status.errors)")
+            let elsewhere = try await ChildProcess.run(
+                [CommandLineTests.executable, "call", "--url", "http://127.0.0.1:1/rpc", "isRunning"], environment: environment, separateErrors: true)
+            #expect(elsewhere.status == 2 && elsewhere.errors.contains("cannot reach http://127.0.0.1:1/rpc"), "\(elsewhere.errors)")
+        }
+    }
+
+    @Test("examples/rendertracker.yaml names every setting serve has, and only those; as shipped it sets none")
+    func exampleConfiguration() async throws {
+        let example = Self.packageFolder + "/examples/rendertracker.yaml"
+        let text = try String(contentsOfFile: example, encoding: .utf8)
+        let documented = Set(text.split(separator: "\n").compactMap { $0.wholeMatch(of: /# ([a-z-]+):.*/).map { String($0.1) } })
+        let printed = try await ChildProcess.run([CommandLineTests.executable, "serve", "--config", example, "--print-config"], separateErrors: true)
+        #expect(printed.status == 0, "\(printed.errors)")
+        let settings = printed.output.split(separator: "\n").map { String($0.prefix { $0 != " " }) }
+        #expect(documented == Set(settings), "only in the example: \(documented.subtracting(settings)); not in it: \(Set(settings).subtracting(documented))")
+        #expect(!printed.output.contains("(file "), "every line is commented out: \(printed.output)")
+    }
+
+    /// A configuration file with this text, in a fresh temporary folder.
+    static func configurationFile(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rendertracker-\(UUID().uuidString).yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
     /// Runs `rendertracker serve` (memory store, a free port, `arguments` and `environment` added),
     /// then the scenario against it, and expects both to pass. Returns the daemon's output.
     @discardableResult

@@ -35,4 +35,15 @@ def build():
           "/metrics has " + line, labels and labels.group(0))
 
 
-run({"build": build})
+def body_limit():
+    """ARGS: the daemon's max-body-bytes. A body of that size is answered, one byte more is 413."""
+    limit = int(ARGS[0])
+    def post(size):
+        call = '{"jsonrpc":"2.0","id":1,"method":"isProjectDone","params":["%s"]}'
+        padding = "x" * (size - len(call % ""))
+        return http("POST", "/rpc", (call % padding).encode(), {"Content-Type": "application/json"})[0]
+    check(post(limit) == 200, "a body of max-body-bytes is answered", post(limit))
+    check(post(limit + 1) == 413, "a body one byte larger is refused with 413", post(limit + 1))
+
+
+run({"build": build, "body_limit": body_limit})
