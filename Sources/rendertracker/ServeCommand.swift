@@ -69,6 +69,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var plugins: PluginOptionsGroup
 
+    @OptionGroup(title: "Access") var access: AccessOptionsGroup
+
     @Option(help: ArgumentHelp(
         "Append every call that changes state to this render log (JSON Lines; created if missing; reopened on SIGHUP).",
         valueName: "file"))
@@ -141,6 +143,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard syncInterval >= 0, syncInterval.isFinite else { throw ValidationError("--sync-interval must be 0 or a number of seconds") }
         let keepHistory = try settings.value("keep-history", flag: keepHistory, default: StoreOptions().keepHistoryDays ?? 0)
         guard keepHistory >= 0, keepHistory.isFinite else { throw ValidationError("--keep-history must be 0 (for ever) or a number of days") }
+        let accessPolicy = try access.resolve(&settings)
         let maxLiveProjects = try settings.value("max-live-projects", flag: maxLiveProjects, default: TrackerLimits().maxLiveProjects)
         guard maxLiveProjects > 0 else { throw ValidationError("--max-live-projects must be positive") }
         try settings.checkFileKeys()
@@ -159,7 +162,8 @@ struct ServeCommand: AsyncParsableCommand {
             recordPath: record,
             recordReads: recordReads,
             store: storeLocation,
-            storeOptions: StoreOptions(syncIntervalSeconds: syncInterval, keepHistoryDays: keepHistory == 0 ? nil : keepHistory)
+            storeOptions: StoreOptions(syncIntervalSeconds: syncInterval, keepHistoryDays: keepHistory == 0 ? nil : keepHistory),
+            access: accessPolicy
         )
         return (configuration, level)
     }

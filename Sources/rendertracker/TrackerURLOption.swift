@@ -17,11 +17,19 @@ struct TrackerURLOption: ParsableArguments {
         ProcessInfo.processInfo.environment["RENDERTRACKER_URL"].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
     }
 
+    @Option(help: "The tracker's admin token, sent as Authorization: Bearer (removeProject, plugins reload); default $RENDERTRACKER_TOKEN.")
+    var token: String?
+
+    /// `--token`, else `$RENDERTRACKER_TOKEN` (the variable the HQueue client module reads).
+    static func token(_ flag: String?) -> String? {
+        flag ?? ProcessInfo.processInfo.environment["RENDERTRACKER_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     /// The address the command talks to.
     var address: String { url ?? Self.environmentURL ?? Self.defaultURL }
 
     /// Throws `TrackerClientError` for an address that is not an http(s) URL.
     var client: TrackerClient {
-        get throws { try TrackerClient(url: address, encoding: .jsonRPC) }
+        get throws { try TrackerClient(url: address, encoding: .jsonRPC, token: Self.token(token)) }
     }
 }

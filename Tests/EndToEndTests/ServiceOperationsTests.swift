@@ -106,6 +106,62 @@ struct ServiceOperationsTests {
         #expect(!printed.output.contains("(file "), "every line is commented out: \(printed.output)")
     }
 
+    @Test("a write from a network outside allow-writes is a fault naming the rule, logged with the client; reads work", .timeLimit(.minutes(1)))
+    func writesFromOtherNetworks() async throws {
+        let log = try await expectScenario("writes_refused", serve: ["--allow-writes", "10.99.0.0/16,192.168.7.0/24"])
+        #expect(log.contains("refused call client=127.0.0.1 method=startedRenderProject reason=refused by rule allow-writes"), "\(log)")
+        try await expectScenario("writes_allowed", environment: ["RENDERTRACKER_ALLOW_WRITES": "10.99.0.0/16,127.0.0.0/8"])
+    }
+
+    @Test("removeProject needs the admin token, from Python and from the command line", .timeLimit(.minutes(1)))
+    func adminToken() async throws {
+        try await expectScenario("admin_token", ["s3cret-token"], environment: ["RENDERTRACKER_ADMIN_TOKEN": "s3cret-token"])
+        try await withDaemon(serve: ["--admin-token", "cli-token"]) { url, _ in
+            let call = { (arguments: [String], environment: [String: String]) in
+                try await ChildProcess.run([CommandLineTests.executable, "call", "--url", url + "/rpc"] + arguments, environment: environment, separateErrors: true)
+            }
+            _ = try await call(["startedRenderProject", "p", "[1]", "false", "1"], [:])
+            let refused = try await call(["removeProject", "p"], [:])
+            #expect(refused.status == 1 && refused.errors.contains("fault -32001: refused by rule admin-token"), "\(refused.errors)")
+            let viaFlag = try await call(["--token", "cli-token", "removeProject", "p"], [:])
+            #expect(viaFlag.output == "true\n", "\(viaFlag.errors)")
+            _ = try await call(["startedRenderProject", "p", "[1]", "false", "1"], [:])
+            let viaEnvironment = try await call(["removeProject", "p"], ["RENDERTRACKER_TOKEN": "cli-token"])
+            #expect(viaEnvironment.output == "true\n", "\(viaEnvironment.errors)")
+        }
+    }
+
+    @Test("DNS rebinding: a browser's request whose Host is not the tracker's name is refused; scripts are not", .timeLimit(.minutes(1)))
+    func dnsRebinding() async throws {
+        let log = try await expectScenario("rebinding")
+        let refusals = log.split(separator: "\n").filter { $0.contains("refused request") }
+        #expect(refusals.count == 2, "\(log)")
+        #expect(refusals.allSatisfy { $0.contains("client=127.0.0.1") && $0.contains("rule=host-names") && $0.contains("status=403") }, "\(refusals)")
+    }
+
+    @Test("a trusted proxy's X-Forwarded-For is believed, anyone else's is not", .timeLimit(.minutes(1)))
+    func forwardedFor() async throws {
+        let trusted = try await expectScenario("forwarded", ["trusted"], serve: ["--allow-writes", "10.1.0.0/16", "--trusted-proxies", "127.0.0.1"])
+        #expect(trusted.contains("refused call client=203.0.113.9"), "the refused call names the proxied client: \(trusted)")
+        let untrusted = try await expectScenario("forwarded", ["untrusted"], serve: ["--allow-writes", "10.1.0.0/16"])
+        #expect(untrusted.contains("refused call client=127.0.0.1"), "\(untrusted)")
+    }
+
+    @Test("with a read token the monitor, /events and /metrics need it (bearer or basic); /healthz and RPC reads do not", .timeLimit(.minutes(1)))
+    func readToken() async throws {
+        try await expectScenario("read_token", ["r3ad"], serve: ["--read-token", "r3ad"])
+    }
+
+    @Test("tokens never appear in --print-config")
+    func tokensHidden() async throws {
+        let outcome = try await ChildProcess.run(
+            [CommandLineTests.executable, "serve", "--admin-token", "hush-1", "--print-config"], environment: ["RENDERTRACKER_READ_TOKEN": "hush-2"],
+            separateErrors: true)
+        #expect(outcome.output.contains(/admin-token += <set> +\(flag --admin-token\)/), "\(outcome.output)")
+        #expect(outcome.output.contains(/read-token += <set> +\(environment RENDERTRACKER_READ_TOKEN\)/), "\(outcome.output)")
+        #expect(!outcome.output.contains("hush"))
+    }
+
     /// A configuration file with this text, in a fresh temporary folder.
     static func configurationFile(_ text: String) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("rendertracker-\(UUID().uuidString).yaml").path
@@ -118,7 +174,20 @@ struct ServiceOperationsTests {
     @discardableResult
     func expectScenario(
         _ scenario: String, _ scenarioArguments: [String] = [], serve arguments: [String] = [], environment: [String: String] = [:],
-        sourceLocation: SourceLocation = #_sourceLocation
+        scheme: String = "http", sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> String {
+        try await withDaemon(serve: arguments, environment: environment, scheme: scheme, sourceLocation: sourceLocation) { url, daemonOutput in
+            let outcome = try await PythonScript.run("operations.py", [url, scenario] + scenarioArguments)
+            #expect(outcome.status == 0, "\(scenario) failed:\n\(outcome.output)\ndaemon:\n\(daemonOutput().suffix(3000))", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Runs `rendertracker serve` (memory store, a free port on 127.0.0.1, `arguments` and
+    /// `environment` added) while `body` runs with its URL; returns the daemon's whole output.
+    @discardableResult
+    func withDaemon(
+        serve arguments: [String], environment: [String: String] = [:], scheme: String = "http", sourceLocation: SourceLocation = #_sourceLocation,
+        _ body: (_ url: String, _ outputSoFar: @escaping @Sendable () -> String) async throws -> Void
     ) async throws -> String {
         let daemon = try ChildProcess.start(
             [CommandLineTests.executable, "serve", "--store", "memory", "--host", "127.0.0.1", "--port", "0"] + arguments,
@@ -128,10 +197,8 @@ struct ServiceOperationsTests {
         let port = try #require(listening.split(separator: ":").last.map(String.init), sourceLocation: sourceLocation)
         // Read the daemon's log as it comes: with the pipe full, its next log line would block it.
         let log = Task { await daemon.finish() }
-        let outcome = try await PythonScript.run("operations.py", ["http://127.0.0.1:\(port)", scenario] + scenarioArguments)
+        try await body("\(scheme)://127.0.0.1:\(port)", { daemon.outputSoFar })
         daemon.process.terminate()
-        let output = await log.value.output
-        #expect(outcome.status == 0, "\(scenario) failed:\n\(outcome.output)\ndaemon:\n\(output.suffix(3000))", sourceLocation: sourceLocation)
-        return output
+        return await log.value.output
     }
 }

@@ -3,9 +3,9 @@ import Hummingbird
 import NIOCore
 import RenderTrackerService
 
-extension Router {
-    /// `GET /metrics` for Prometheus and `GET /healthz` for load balancers.
-    func addMonitoringRoutes(metrics: ServerMetrics, tracker: SharedTracker, store: any TrackerStore) {
+extension RouterMethods {
+    /// `GET /metrics` for Prometheus.
+    func addMetricsRoute(metrics: ServerMetrics) {
         // The build, as Prometheus' convention has it: a gauge of 1 whose labels are the facts, so
         // a dashboard can show which version each daemon runs and when it changed.
         metrics.registry.makeGauge(
@@ -17,6 +17,10 @@ extension Router {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.scrape())))
         }
+    }
+
+    /// `GET /healthz` for load balancers, which send no credentials: never behind the read token.
+    func addHealthRoute(tracker: SharedTracker, store: any TrackerStore) {
         // Healthy means the HTTP server answers and the tracker's lock can be taken: a daemon whose
         // lock is stuck never answers here, and the load balancer's timeout takes it out. A store
         // in trouble answers 200 too, "degraded: <why>": the daemon still serves every call from
