@@ -43,6 +43,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        // TLS for the daemon, through Hummingbird's HummingbirdTLS (which depends on it).
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         // `serve`'s environment variables and YAML configuration file (Hummingbird depends on it too).
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: ["YAML"]),
     ],
@@ -108,6 +110,9 @@ let package = Package(
             dependencies: [
                 "RenderTrackerService", "SQLiteStore", "RPC", "XMLRPC", "RenderTracker", "LuaPlugins", "RenderLog", "BuildInfo", logging,
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),

@@ -1,5 +1,7 @@
 import BuildInfo
 public import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 public import Logging
 public import LuaPlugins
 public import RenderLog
@@ -84,7 +86,8 @@ public struct RenderTrackerConfiguration: Sendable {
 ///
 /// Every answer names the build in `Server: rendertracker/<version>` (`/healthz`'s body stays
 /// `ok` for the checks that compare it).
-/// - Throws: `RenderLogRecorder.OpenError` when the configuration's render log cannot be opened,
+/// - Throws: `TLSFiles.LoadError` when the TLS certificate or key cannot be read,
+///   `RenderLogRecorder.OpenError` when the configuration's render log cannot be opened,
 ///   `StoreError` when the store cannot be opened or read (in use, damaged, unwritable).
 /// - Parameters:
 ///   - pluginEffects: where plugin notifications go; nil delivers them for real.
@@ -157,12 +160,13 @@ public func buildApplication(
     reads.get("/events") { request, context in try events.respond(to: request, context: context) }
     reads.addMetricsRoute(metrics: metrics)
     router.addHealthRoute(tracker: core.tracker, store: core.store)
+    let http1 = HTTPServerBuilder.http1(configuration: .init(
+        additionalChannelHandlers: [ConnectionLimitHandler(limit: connections)]
+            + (configuration.requestSeconds.map { [RequestDeadlineHandler(limit: .seconds(Int64($0)), logger: logger)] } ?? []),
+        idleTimeout: configuration.idleTimeoutSeconds.map { .seconds(Int64($0)) }))
     var app = Application(
         router: router,
-        server: .http1(configuration: .init(
-            additionalChannelHandlers: [ConnectionLimitHandler(limit: connections)]
-                + (configuration.requestSeconds.map { [RequestDeadlineHandler(limit: .seconds(Int64($0)), logger: logger)] } ?? []),
-            idleTimeout: configuration.idleTimeoutSeconds.map { .seconds(Int64($0)) })),
+        server: try access.tls.map { files in try HTTPServerBuilder.tls(http1, tlsConfiguration: try files.serverConfiguration()) } ?? http1,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: BuildInfo.userAgent),
         onServerRunning: { [plugins = core.plugins] channel in
             let port = channel.localAddress?.port ?? configuration.port

@@ -32,6 +32,12 @@ struct AccessOptionsGroup: ParsableArguments {
         valueName: "networks"))
     var trustedProxies: [String] = []
 
+    @Option(help: ArgumentHelp("Serve HTTPS with this certificate chain (PEM); needs --tls-key.", valueName: "file"))
+    var tlsCertificate: String?
+
+    @Option(help: ArgumentHelp("The private key (PEM, not encrypted) of --tls-certificate.", valueName: "file"))
+    var tlsKey: String?
+
     /// Throws `ValidationError` naming the setting and the value that is not a network.
     func resolve(_ settings: inout ServeSettings) throws -> AccessPolicy {
         func commaSeparated(_ values: [String]) -> [String] {
@@ -47,12 +53,22 @@ struct AccessOptionsGroup: ParsableArguments {
                 return parsed
             }
         }
+        func tls(_ settings: inout ServeSettings) throws -> TLSFiles? {
+            let certificate = try settings.optional("tls-certificate", flag: tlsCertificate)
+            let key = try settings.optional("tls-key", flag: tlsKey)
+            switch (certificate, key) {
+            case (nil, nil): return nil
+            case (let certificate?, let key?): return TLSFiles(certificatePath: certificate, keyPath: key)
+            default: throw ValidationError("--tls-certificate and --tls-key go together: give both, or neither for plain HTTP")
+            }
+        }
         return AccessPolicy(
             allowWrites: try networks("allow-writes", allowWrites),
             adminToken: try settings.optional("admin-token", flag: adminToken, secret: true),
             readToken: try settings.optional("read-token", flag: readToken, secret: true),
             hostNames: try settings.list("host-names", flag: commaSeparated(hostNames), default: []).map { $0.lowercased() },
-            trustedProxies: try networks("trusted-proxies", trustedProxies)
+            trustedProxies: try networks("trusted-proxies", trustedProxies),
+            tls: try tls(&settings)
         )
     }
 }

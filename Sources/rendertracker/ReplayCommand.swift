@@ -13,7 +13,8 @@ struct ReplayCommand: AsyncParsableCommand {
             Calls keep their recorded timing. In-process (the default) a 10-hour render replays in seconds: \
             the tracker's clock is set to each call's time, divided by --speed about the first call. With --url \
             the calls go to a running tracker over XML-RPC, waiting between them (divided by --speed; none with \
-            --fast). A summary follows: projects, frames per status, the estimate at each quarter of progress, \
+            --fast); it refuses a tracker that already has a project the log names unless --replace, and stops \
+            after the first call if the tracker records to the log being replayed. A summary follows: projects, frames per status, the estimate at each quarter of progress, \
             faults. A damaged line stops the replay (FILE:LINE: reason, exit 1) unless --skip-bad.
             """
     )
@@ -40,6 +41,9 @@ struct ReplayCommand: AsyncParsableCommand {
         url ?? (live ? TrackerURLOption.environmentURL ?? TrackerURLOption.defaultURL : nil)
     }
 
+    @Flag(help: "With --url or --live: replay even when the tracker already has projects the log names (they are changed or replaced).")
+    var replace = false
+
     @Option(help: "In-process: load the Lua plugins of this folder; notifications are counted, not sent.")
     var plugins: String?
 
@@ -60,7 +64,7 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let options = ReplayOptions(speed: speed ?? 1, fast: fast, skipBad: skipBad, pluginFolder: plugins)
+        let options = ReplayOptions(speed: speed ?? 1, fast: fast, skipBad: skipBad, pluginFolder: plugins, replace: replace)
         let warn = { (problem: RenderLogError) in printToStandardError("warning: \(problem)") }
         let summary: ReplaySummary
         do {
@@ -71,6 +75,9 @@ struct ReplayCommand: AsyncParsableCommand {
             }
         } catch let error as RenderLogError {
             printToStandardError("\(error)")
+            throw ExitCode.failure
+        } catch let refusal as ReplayRefusal {
+            printToStandardError("rendertracker replay: \(refusal)")
             throw ExitCode.failure
         } catch let error as PluginReloadError {
             printToStandardError("rendertracker replay: plugins: \(error)")

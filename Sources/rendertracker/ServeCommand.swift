@@ -38,6 +38,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical (default info).")
     var logLevel: String?
 
+    @Option(help: "Log format: text (one line a record, key=value) or json (one JSON object a line, for a log collector) (default text).")
+    var logFormat: String?
+
     @Option(help: "Largest request body in bytes, before and after gzip inflation (default \(RPCServerLimits().maxBodyBytes)).")
     var maxBodyBytes: Int?
 
@@ -98,13 +101,19 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// The settings, resolved (flag, environment, file, default) and checked. Throws
     /// `ValidationError` naming the setting.
-    private func resolve(_ settings: inout ServeSettings) throws -> (configuration: RenderTrackerConfiguration, logLevel: Logger.Level) {
+    private func resolve(_ settings: inout ServeSettings) throws -> (
+        configuration: RenderTrackerConfiguration, logLevel: Logger.Level, logFormat: ConsoleLogHandler.Format
+    ) {
         let host = try settings.value("host", flag: host, default: Self.defaults.host)
         let port = try settings.value("port", flag: port, default: Self.defaults.port)
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
         let levelName = try settings.value("log-level", flag: logLevel, default: "info")
         guard let level = Logger.Level(rawValue: levelName) else {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")); got \(levelName)")
+        }
+        let formatName = try settings.value("log-format", flag: logFormat, default: ConsoleLogHandler.Format.text.rawValue)
+        guard let format = ConsoleLogHandler.Format(rawValue: formatName) else {
+            throw ValidationError("--log-format must be text or json; got \(formatName)")
         }
         let maxBodyBytes = try settings.value("max-body-bytes", flag: maxBodyBytes, default: RPCServerLimits().maxBodyBytes)
         let maxHeldBodyBytes = try settings.value("max-held-body-bytes", flag: maxHeldBodyBytes, default: RPCServerLimits().maxHeldBodyBytes)
@@ -165,17 +174,17 @@ struct ServeCommand: AsyncParsableCommand {
             storeOptions: StoreOptions(syncIntervalSeconds: syncInterval, keepHistoryDays: keepHistory == 0 ? nil : keepHistory),
             access: accessPolicy
         )
-        return (configuration, level)
+        return (configuration, level, format)
     }
 
     func run() async throws {
         var settings = try await ServeSettings(configFile: config)
-        var (configuration, level) = try resolve(&settings)
+        var (configuration, level, format) = try resolve(&settings)
         if printConfig {
             print(settings.printed)
             return
         }
-        LoggingSystem.bootstrap { ConsoleLogHandler(label: $0) }
+        LoggingSystem.bootstrap { ConsoleLogHandler(label: $0, format: format) }
         var logger = Logger(label: "rendertracker")
         logger.logLevel = level
         let files = FileLimit.raiseToHard()
@@ -194,10 +203,16 @@ struct ServeCommand: AsyncParsableCommand {
             let app = try buildApplication(configuration: configuration, logger: logger) { [logger, host = configuration.host] port in
                 logger.notice("rendertracker listening", metadata: ["address": "\(host):\(port)"])
             }
+            if let tls = configuration.access.tls {
+                logger.notice("serving HTTPS", metadata: ["certificate": "\(tls.certificatePath)"])
+            }
             if let record = configuration.recordPath {
                 logger.notice("recording calls", metadata: ["file": "\(record)", "reads": "\(configuration.recordReads)"])
             }
             try await app.runService()
+        } catch let error as TLSFiles.LoadError {
+            printToStandardError("rendertracker serve: \(error)")
+            throw ExitCode.failure
         } catch let error as RenderLogRecorder.OpenError {
             printToStandardError("rendertracker serve: \(error)")
             throw ExitCode.failure

@@ -152,6 +152,49 @@ struct ServiceOperationsTests {
         try await expectScenario("read_token", ["r3ad"], serve: ["--read-token", "r3ad"])
     }
 
+    @Test("HTTPS from a certificate and key: Python's xmlrpc.client verifies a self-signed certificate made by openssl", .timeLimit(.minutes(1)))
+    func tls() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rendertracker-tls-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let made = try await ChildProcess.run([
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", folder + "/key.pem", "-out", folder + "/cert.pem",
+        ])
+        try #require(made.status == 0, "openssl: \(made.output)")
+        let log = try await expectScenario(
+            "tls", [folder + "/cert.pem"], serve: ["--tls-certificate", folder + "/cert.pem"], environment: ["RENDERTRACKER_TLS_KEY": folder + "/key.pem"],
+            scheme: "https")
+        #expect(log.contains("serving HTTPS certificate=\(folder)/cert.pem"), "\(log)")
+        let missing = try await ChildProcess.run(
+            [CommandLineTests.executable, "serve", "--store", "memory", "--port", "0", "--tls-certificate", folder + "/none.pem", "--tls-key", folder + "/key.pem"],
+            separateErrors: true)
+        #expect(missing.status == 1 && missing.errors.contains("cannot read the TLS certificate \(folder)/none.pem"), "\(missing.errors)")
+        let half = try await ChildProcess.run([CommandLineTests.executable, "serve", "--tls-key", folder + "/key.pem", "--print-config"], separateErrors: true)
+        #expect(half.status == 64 && half.errors.contains("--tls-certificate and --tls-key go together"), "\(half.errors)")
+    }
+
+    @Test("--log-format json: every line is one JSON object; writes that remove or replace state name the client", .timeLimit(.minutes(1)))
+    func jsonLogs() async throws {
+        let log = try await expectScenario("log_traffic", serve: ["--log-format", "json", "--log-level", "debug"])
+        let records = try log.split(separator: "\n").map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not a JSON object: \(line)")
+        }
+        #expect(records.count > 5)
+        #expect(records.allSatisfy { $0["time"] is String && $0["level"] is String && $0["msg"] is String && $0["label"] as? String == "rendertracker" })
+        func record(_ message: String, _ project: String? = nil) -> [String: Any]? {
+            records.first { $0["msg"] as? String == message && (project == nil || $0["project"] as? String == project) && $0["replaced"] as? String != "false" }
+        }
+        let replaced = try #require(record("project started", "logs/shot"), "\(log)")
+        #expect(replaced["replaced"] as? String == "true" && replaced["client"] as? String == "127.0.0.1")
+        let failed = try #require(record("project error"), "\(log)")
+        #expect(failed["client"] as? String == "127.0.0.1")
+        #expect((failed["message"] as? String ?? "").hasPrefix("mantra died\nsecond line"), "\(failed)")
+        #expect((failed["message"] as? String ?? "").utf8.count < 200, "the error's message is clipped in the log line")
+        #expect(record("project removed")?["client"] as? String == "127.0.0.1", "\(log)")
+        let refused = try #require(record("refused request"), "\(log)")
+        #expect(refused["status"] as? String == "403" && (refused["reason"] as? String)?.contains("cross-site") == true, "\(refused)")
+    }
+
     @Test("tokens never appear in --print-config")
     func tokensHidden() async throws {
         let outcome = try await ChildProcess.run(
@@ -193,8 +236,9 @@ struct ServiceOperationsTests {
             [CommandLineTests.executable, "serve", "--store", "memory", "--host", "127.0.0.1", "--port", "0"] + arguments,
             environment: environment)
         defer { if daemon.process.isRunning { daemon.process.terminate() } }  // when a #require below fails
-        let listening = try #require(await daemon.line(containing: "listening address="), sourceLocation: sourceLocation)
-        let port = try #require(listening.split(separator: ":").last.map(String.init), sourceLocation: sourceLocation)
+        // The notice, in the text or the JSON format: `... listening address=127.0.0.1:PORT` or `"address":"127.0.0.1:PORT"`.
+        let listening = try #require(await daemon.line(containing: "rendertracker listening"), sourceLocation: sourceLocation)
+        let port = try #require(listening.firstMatch(of: /127\.0\.0\.1:(\d+)/).map { String($0.1) }, sourceLocation: sourceLocation)
         // Read the daemon's log as it comes: with the pipe full, its next log line would block it.
         let log = Task { await daemon.finish() }
         try await body("\(scheme)://127.0.0.1:\(port)", { daemon.outputSoFar })

@@ -21,11 +21,14 @@ public struct AccessPolicy: Sendable {
     /// Proxies whose `X-Forwarded-For` names the client (`ClientAddressMiddleware`); a request
     /// from anyone else is taken to come from its peer address, whatever it says.
     public var trustedProxies: [IPNetwork]
+    /// HTTPS with this certificate and key; nil serves plain HTTP.
+    public var tls: TLSFiles?
 
     public init(
         allowWrites: [IPNetwork] = [], adminToken: String? = nil, readToken: String? = nil, hostNames: [String] = [],
-        trustedProxies: [IPNetwork] = []
+        trustedProxies: [IPNetwork] = [], tls: TLSFiles? = nil
     ) {
+        self.tls = tls
         self.allowWrites = allowWrites
         self.adminToken = adminToken
         self.readToken = readToken

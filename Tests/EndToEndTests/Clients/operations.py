@@ -151,5 +151,40 @@ def read_token():
     check(proxy().isRunning() is True, "RPC reads stay open", None)
 
 
-run({"build": build, "body_limit": body_limit, "writes_refused": writes_refused, "writes_allowed": writes_allowed,
+def tls():
+    """The daemon serves HTTPS with the self-signed certificate ARGS[0] (for 127.0.0.1)."""
+    import ssl
+    certificate = ARGS[0]
+    context = ssl.create_default_context(cafile=certificate)
+    tracker = xmlrpc.client.ServerProxy(URL + "/RPC2", context=context)
+    check(tracker.startedRenderProject("tls/shot", [1, 2], False, "7") is True, "xmlrpc.client writes over HTTPS, the certificate verified", None)
+    check(tracker.getAllProjects() == ["tls/shot"], "and reads", None)
+    answer = urllib.request.urlopen(URL + "/healthz", context=context, timeout=10)
+    check(answer.status == 200 and answer.headers.get("Server", "").startswith("rendertracker/"), "/healthz over HTTPS", answer.status)
+    try:
+        xmlrpc.client.ServerProxy(URL + "/RPC2").isRunning()  # the system's CAs: this certificate is not among them
+        check(False, "a client that does not trust the certificate is refused", "it was answered")
+    except ssl.SSLError as error:
+        check("CERTIFICATE_VERIFY_FAILED" in str(error), "a client that does not trust the certificate fails verification", str(error))
+    try:
+        urllib.request.urlopen(URL.replace("https://", "http://") + "/healthz", timeout=5).read()
+        check(False, "plain HTTP to the HTTPS port gets no answer", "it was answered")
+    except Exception as error:
+        check(True, "plain HTTP to the HTTPS port gets no answer (%s)" % type(error).__name__, None)
+
+
+def log_traffic():
+    """Calls whose log lines the test reads: a re-render, a project error with a newline, a removal,
+    a cross-site refusal."""
+    tracker = proxy()
+    tracker.startedRenderProject("logs/shot", [1, 2], False, "7")
+    tracker.startedRenderProject("logs/shot", [1, 2, 3], False, "8")  # replaces the render
+    tracker.setProjectError("logs/shot", "mantra died\nsecond line " + "x" * 1000)
+    tracker.removeProject("logs/shot")
+    status, _, _ = http("POST", "/rpc", b'{"jsonrpc":"2.0","id":1,"method":"isRunning","params":[]}',
+                        {"Content-Type": "text/plain", "Origin": "http://evil.example"})
+    check(status == 403, "the cross-site request is refused", status)
+
+
+run({"build": build, "tls": tls, "log_traffic": log_traffic, "body_limit": body_limit, "writes_refused": writes_refused, "writes_allowed": writes_allowed,
      "admin_token": admin_token, "rebinding": rebinding, "forwarded": forwarded, "read_token": read_token})
