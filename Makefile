@@ -9,7 +9,8 @@ SYSTEM_PACKAGES := libexpat1-dev liblua5.4-dev libsqlite3-dev zlib1g-dev pkg-con
 TEST_PACKAGES := chromium chromium-driver python3-pip
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test build deps test-deps bench bench-memory bench-replay bench-scenario monitor-assets monitor-screenshots clean
+.PHONY: run test build deps test-deps bench bench-memory bench-replay bench-scenario monitor-assets monitor-screenshots clean \
+	install deb test-install
 
 run: build
 	.build/release/rendertracker serve --host $(HOST) --port $(PORT)
@@ -62,6 +63,54 @@ deps:
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
+
+# Installing (docs/operations.md, Installing): the release binary with the Swift runtime linked in
+# (--static-swift-stdlib), so it runs on a machine without the toolchain; the shipped plugins; the
+# example configuration (kept when one is there); the systemd unit, its paths set to PREFIX's.
+PREFIX ?= /usr/local
+DESTDIR ?=
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+# The build folder of the static binary (another one keeps a concurrent debug build unblocked).
+SCRATCH ?= .build
+# Foundation's networking, linked in statically, links the system's libcurl: its .so link is in
+# the -dev package.
+INSTALL_PACKAGES := libcurl4-openssl-dev
+
+install: deps
+	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES="$(INSTALL_PACKAGES)"
+	$(SWIFT) build -c release --product rendertracker --static-swift-stdlib --scratch-path $(SCRATCH)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/rendertracker/plugins \
+	  $(DESTDIR)$(SYSCONFDIR)/rendertracker $(DESTDIR)$(UNITDIR)
+	install -m 0755 $(SCRATCH)/release/rendertracker $(DESTDIR)$(PREFIX)/bin/rendertracker
+	install -m 0644 plugins/README.md plugins/*.lua plugins/*.conf.example $(DESTDIR)$(PREFIX)/share/rendertracker/plugins/
+	[ -e $(DESTDIR)$(SYSCONFDIR)/rendertracker/rendertracker.yaml ] || \
+	  install -m 0644 examples/rendertracker.yaml $(DESTDIR)$(SYSCONFDIR)/rendertracker/rendertracker.yaml
+	sed -e 's|/usr/bin/rendertracker|$(PREFIX)/bin/rendertracker|' -e 's|/etc/rendertracker/|$(SYSCONFDIR)/rendertracker/|g' \
+	  -e 's|/etc/default/|$(SYSCONFDIR)/default/|' packaging/rendertracker.service > $(DESTDIR)$(UNITDIR)/rendertracker.service
+
+# A Debian package of `make install PREFIX=/usr`, built with dpkg-deb. Its dependencies are the
+# packages that own the libraries the binary links (packaging/debian/depends.sh). The version is
+# the binary's (git describe), prefixed 0~git when it is not a tag's (1.2.0...).
+DEB_ROOT := .build/deb/root
+deb:
+	rm -rf .build/deb
+	$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(CURDIR)/$(DEB_ROOT)
+	install -d $(DEB_ROOT)/DEBIAN
+	install -m 0755 packaging/debian/postinst $(DEB_ROOT)/DEBIAN/postinst
+	echo /etc/rendertracker/rendertracker.yaml > $(DEB_ROOT)/DEBIAN/conffiles
+	version=$$($(DEB_ROOT)/usr/bin/rendertracker --version | cut -d' ' -f2); \
+	  case $$version in [0-9]*.*) ;; *) version="0~git$$version" ;; esac; \
+	  depends=$$(packaging/debian/depends.sh $(DEB_ROOT)/usr/bin/rendertracker); \
+	  sed -e "s|@VERSION@|$$version|" -e "s|@ARCH@|$$(dpkg --print-architecture)|" -e "s|@DEPENDS@|$$depends|" \
+	    packaging/debian/control.in > $(DEB_ROOT)/DEBIAN/control
+	dpkg-deb --root-owner-group --build $(DEB_ROOT) .build/deb/
+	@ls .build/deb/*.deb
+
+# The installed binary runs with the toolchain out of reach (slow: a static release build; CI runs
+# `make deb` and installs the package instead, in .ci/run).
+test-install:
+	packaging/test-install.sh
 
 clean:
 	rm -rf .build

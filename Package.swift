@@ -43,6 +43,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        // TLS for the daemon, through Hummingbird's HummingbirdTLS (which depends on it).
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        // `serve`'s environment variables and YAML configuration file (Hummingbird depends on it too).
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: ["YAML"]),
     ],
     targets: [
         // MARK: C libraries
@@ -53,6 +57,11 @@ let package = Package(
         // The C side of the Lua boundary: capped allocator, instruction and time budget, protected
         // calls, values passed as bytes, so no Lua error (longjmp) ever crosses a Swift frame.
         .target(name: "CLuaShim", dependencies: ["CLua"]),
+
+        // MARK: Build
+        // The version and commit this binary was built from, written by BuildInfoPlugin from git.
+        .target(name: "BuildInfo", swiftSettings: strict, plugins: ["BuildInfoPlugin"]),
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
 
         // MARK: Protocol
         // RPC without a wire format or a domain: values, faults, methods, typed parameters, the
@@ -74,7 +83,7 @@ let package = Package(
         // Studio plugins in sandboxed Lua: naming, estimate, event hooks, notifications.
         .target(
             name: "LuaPlugins",
-            dependencies: ["LuaHost", "RenderTracker", logging, .product(name: "DequeModule", package: "swift-collections")],
+            dependencies: ["LuaHost", "RenderTracker", "BuildInfo", logging, .product(name: "DequeModule", package: "swift-collections")],
             swiftSettings: strict
         ),
 
@@ -99,8 +108,11 @@ let package = Package(
         .target(
             name: "RenderTrackerServer",
             dependencies: [
-                "RenderTrackerService", "SQLiteStore", "RPC", "XMLRPC", "RenderTracker", "LuaPlugins", "RenderLog", logging,
+                "RenderTrackerService", "SQLiteStore", "RPC", "XMLRPC", "RenderTracker", "LuaPlugins", "RenderLog", "BuildInfo", logging,
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -145,8 +157,9 @@ let package = Package(
             name: "rendertracker",
             dependencies: [
                 "RenderTrackerServer", "RenderTrackerClient", "RenderReplay", "RenderScenarios",
-                "RenderLog", "RPC", "RenderTracker", "LuaHost", "LuaPlugins", logging,
+                "RenderLog", "RPC", "RenderTracker", "LuaHost", "LuaPlugins", "BuildInfo", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 // `serve` runs the Hummingbird application and names NIO's bind error.
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -191,7 +204,7 @@ let package = Package(
             name: "RenderTrackerServerTests",
             dependencies: [
                 "RenderTrackerServer", "RenderTrackerService", "RenderTrackerTesting", "RenderTrackerClient", "RenderLog", "RPC",
-                "RenderTracker", "LuaHost", "LuaPlugins", logging,
+                "RenderTracker", "LuaHost", "LuaPlugins", "BuildInfo", logging,
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: strict

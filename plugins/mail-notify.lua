@@ -123,7 +123,7 @@ local duration = tracker.duration
 
 local function local_time(seconds)
   if not seconds then return "?" end
-  return os.date("%Y-%m-%d %H:%M:%S %Z", math.floor(seconds))
+  return tracker.clock_time(seconds)
 end
 
 -- The message ---------------------------------------------------------------------------------

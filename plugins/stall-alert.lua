@@ -62,14 +62,8 @@ local function minutes(seconds)
   return math.floor((seconds or 0) / 60 + 0.5)
 end
 
--- 40 s, 17 min, 2 h 5 min: as precise as a stall needs.
-local function quiet_for(seconds)
-  seconds = math.max(0, seconds or 0)
-  if seconds < 60 then return math.floor(seconds + 0.5) .. " s" end
-  local whole = minutes(seconds)
-  if whole < 60 then return whole .. " min" end
-  return string.format("%d h %d min", whole // 60, whole % 60)
-end
+-- 40s, 17m 05s, 2h 05m: the tracker's one duration format.
+local quiet_for = tracker.duration
 
 local function describe(e, held_back)
   local quiet = minutes(e.stalled_seconds)

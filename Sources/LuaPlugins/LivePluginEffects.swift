@@ -1,3 +1,4 @@
+import BuildInfo
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -78,6 +79,9 @@ public final class LivePluginEffects: PluginEffects {
         if headers.keys.contains(where: { $0.lowercased() == "content-type" }) == false {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
+        // Who sent it, with the build, unless the plugin names itself; URLSession's default
+        // ("rendertracker (unknown version) CFNetwork/...") says neither.
+        request.setValue(BuildInfo.userAgent, forHTTPHeaderField: "User-Agent")
         for (name, value) in headers {
             request.setValue(value, forHTTPHeaderField: name)
         }

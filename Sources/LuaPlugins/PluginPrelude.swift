@@ -107,12 +107,17 @@ end
 
 local function duration(seconds)
   seconds = math.floor(math.max(0, tonumber(seconds) or 0) + 0.5)
-  if seconds < 60 then return seconds .. " s" end
-  local minutes = seconds // 60
-  if minutes < 60 then return string.format("%d min %d s", minutes, seconds % 60) end
-  local hours = minutes // 60
-  if hours < 24 then return string.format("%d h %d min", hours, minutes % 60) end
-  return string.format("%d d %d h", hours // 24, hours % 24)
+  local hours, minutes, rest = seconds // 3600, seconds // 60 % 60, seconds % 60
+  if hours > 0 then return string.format("%dh %02dm", hours, minutes) end
+  if minutes > 0 then return string.format("%dm %02ds", minutes, rest) end
+  return rest .. "s"
+end
+
+local function clock_time(seconds, now)
+  seconds = math.floor(tonumber(seconds) or 0)
+  local today = os.date("%Y-%m-%d", math.floor(tonumber(now) or os.time()))
+  if os.date("%Y-%m-%d", seconds) == today then return os.date("%H:%M", seconds) end
+  return os.date("%Y-%m-%d %H:%M", seconds)
 end
 
 local function check_function(what, fn)
@@ -149,6 +154,7 @@ local function sandbox(name, settings)
   function tracker.json(value) return json(value) end
   function tracker.clip(text, bytes) return clip(text, bytes) end
   function tracker.duration(seconds) return duration(seconds) end
+  function tracker.clock_time(seconds, now) return clock_time(seconds, now) end
   function tracker.setting(name, default)
     local value = tracker.settings[name]
     if value == nil or value == "" then return default end

@@ -27,6 +27,16 @@ public struct IPNetwork: Sendable, Equatable, CustomStringConvertible {
     /// without any routing, which a studio's webhooks never need.
     public static let linkLocal: [IPNetwork] = ["169.254.0.0/16", "fe80::/10"].compactMap(IPNetwork.init)
 
+    /// True for a literal IP address (`10.1.2.3`, `fe80::1`, `[::1]`).
+    public static func isAddress(_ text: String) -> Bool {
+        IPAddress.parse(text) != nil
+    }
+
+    /// True when `address` is a literal IP address (`10.1.2.3`, `::ffff:10.1.2.3`, `[::1]`) inside this network.
+    public func contains(address: String) -> Bool {
+        IPAddress.parse(address).map(contains) ?? false
+    }
+
     func contains(_ address: [UInt8]) -> Bool {
         guard address.count == bytes.count else { return false }
         var bitsLeft = prefixLength

@@ -2,7 +2,7 @@
 /// `system.*` introspection and multicall methods over whatever table it is given. What happens
 /// to each call besides its answer (metrics, fault logs, recorded reads) is its observers' work.
 public struct RPCDispatcher: Sendable {
-    public let methods: [String: RPCMethod]
+    public private(set) var methods: [String: RPCMethod]
     private var observers: [any RPCCallObserver]
 
     public init(methods: [RPCMethod], observers: [any RPCCallObserver] = []) {
@@ -18,6 +18,21 @@ public struct RPCDispatcher: Sendable {
     public func observed(by observer: any RPCCallObserver) -> RPCDispatcher {
         var copy = self
         copy.observers.append(observer)
+        return copy
+    }
+
+    /// The same table and observers, where each method `refusal` gives a fault for answers that
+    /// fault instead of running (introspection still lists it). For access rules decided per
+    /// request: `system.multicall` calls through the dispatcher it was called on, so the calls
+    /// inside it meet the same refusals.
+    public func restricted(by refusal: (RPCMethod) -> RPCFault?) -> RPCDispatcher {
+        var copy = self
+        copy.methods = methods.mapValues { method in
+            guard let fault = refusal(method) else { return method }
+            var refused = method
+            refused.handler = { _ throws(RPCFault) in throw fault }
+            return refused
+        }
         return copy
     }
 

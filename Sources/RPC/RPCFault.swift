@@ -17,11 +17,15 @@ public struct RPCFault: Error, Sendable, Equatable, CustomStringConvertible {
     public static let methodNotFoundCode = -32601
     public static let invalidParamsCode = -32602
     public static let internalErrorCode = -32603
+    /// An access rule of the server refused the call (in JSON-RPC's range for server errors).
+    public static let refusedCode = -32001
 
     public static func parseError(_ message: String) -> RPCFault { RPCFault(code: parseErrorCode, message: message) }
     public static func invalidRequest(_ message: String) -> RPCFault { RPCFault(code: invalidRequestCode, message: message) }
     public static func invalidParams(_ message: String) -> RPCFault { RPCFault(code: invalidParamsCode, message: message) }
     public static func internalError(_ message: String) -> RPCFault { RPCFault(code: internalErrorCode, message: message) }
+    /// The message names the rule and what would pass it.
+    public static func refused(_ message: String) -> RPCFault { RPCFault(code: refusedCode, message: message) }
 
     public static func methodNotFound(_ name: String) -> RPCFault {
         RPCFault(code: methodNotFoundCode, message: "no method named \"\(name)\" (system.listMethods lists them)")

@@ -1,3 +1,4 @@
+import Foundation
 public import RenderLog
 public import RenderTracker
 public import RenderTrackerClient
@@ -12,10 +13,16 @@ public final class LiveTarget: ReplayTarget {
     private let fast: Bool
     private let began = ContinuousClock.now
 
-    public init(url: String, fast: Bool) throws(TrackerClientError) {
+    /// The log being replayed and its size before the first call, until that call was checked
+    /// for coming back into it (`ReplayRefusal.targetRecordsThisLog`).
+    private var unchecked: (path: String, size: UInt64)?
+
+    /// - Parameter path: the log being replayed, to find out whether the tracker records to it.
+    public init(url: String, fast: Bool, replaying path: String? = nil) throws(TrackerClientError) {
         name = url
         client = try TrackerClient(url: url, encoding: .xmlRPC, timeoutSeconds: 60, maxConnections: 1)
         self.fast = fast
+        unchecked = path.flatMap { path in Self.size(of: path).map { (path, $0) } }
     }
 
     /// A live tracker cannot be restarted from here: it keeps its state (the summary counts restarts).
@@ -28,7 +35,38 @@ public final class LiveTarget: ReplayTarget {
                 try await Task.sleep(until: due, clock: .continuous)
             }
         }
-        return try await read(call.method, call.params)
+        let result = try await read(call.method, call.params)
+        if case .success = result, let (path, size) = unchecked {
+            unchecked = nil
+            try await checkNotRecorded(call, path: path, size: size)
+        }
+        return result
+    }
+
+    /// Throws `ReplayRefusal.targetRecordsThisLog` when `call` came back as a line appended to
+    /// the log after `size`: the tracker records to it. A daemon writes its render log out at
+    /// least every 100 ms, so the log is looked at for 500 ms. Lines other clients make the
+    /// tracker record do not count: only this call's method and parameters.
+    private func checkNotRecorded(_ call: RecordedCall, path: String, size: UInt64) async throws {
+        var echo = Array(#""method":"#.utf8)
+        JSONWriter.write(.string(call.method), into: &echo)
+        echo += Array(#","params":"#.utf8)
+        JSONWriter.write(.array(call.params), into: &echo)
+        let needle = String(decoding: echo, as: UTF8.self)
+        for _ in 0..<5 {
+            try await Task.sleep(for: .milliseconds(100))
+            guard let handle = FileHandle(forReadingAtPath: path) else { return }
+            defer { try? handle.close() }
+            try? handle.seek(toOffset: size)
+            let appended = String(decoding: (try? handle.readToEnd()) ?? Data(), as: UTF8.self)
+            if appended.contains(needle) {
+                throw ReplayRefusal.targetRecordsThisLog(url: name, path: path)
+            }
+        }
+    }
+
+    private static func size(of path: String) -> UInt64? {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.uint64Value
     }
 
     public func read(_ method: String, _ params: [RPCValue]) async throws -> Result<RPCValue, RPCFault> {

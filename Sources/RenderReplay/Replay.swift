@@ -18,12 +18,37 @@ public enum Replay {
         try await run(path: path, into: InProcessTarget(pluginFolder: options.pluginFolder), options: options, warn: warn)
     }
 
-    /// Into a running tracker at `url`, over XML-RPC.
-    /// - Throws: as `inProcess`, and `LiveTarget.Unreachable` when the tracker cannot be reached.
+    /// Into a running tracker at `url`, over XML-RPC. Safe by default: refused when the tracker
+    /// already has a project the log names (unless `options.replace`), and stopped after the first
+    /// call when the tracker turns out to record to this very log.
+    /// - Throws: as `inProcess`; `TrackerClientError` when the tracker cannot be reached;
+    ///   `ReplayRefusal`.
     public static func live(
         path: String, url: String, options: ReplayOptions = .init(), warn: (RenderLogError) -> Void = { _ in }
     ) async throws -> ReplaySummary {
-        try await run(path: path, into: try LiveTarget(url: url, fast: options.fast), options: options, warn: warn)
+        let target = try LiveTarget(url: url, fast: options.fast, replaying: path)
+        if !options.replace {
+            let named = try projectsNamed(in: path)
+            guard case .success(.array(let names)) = try await target.read("getAllProjects", []) else {
+                throw TrackerClientError(.malformed, "\(url) did not answer getAllProjects with a list")
+            }
+            let existing = names.compactMap { if case .string(let name) = $0, named.contains(ProjectKey(name)) { name } else { nil } }
+            guard existing.isEmpty else { throw ReplayRefusal.projectsExist(url: url, projects: existing.sorted()) }
+        }
+        return try await run(path: path, into: target, options: options, warn: warn)
+    }
+
+    /// Every project the log's calls name (their first parameter); damaged lines are skipped here
+    /// and reported by the replay itself.
+    static func projectsNamed(in path: String) throws -> Set<ProjectKey> {
+        let reader = try RenderLogReader(path: path)
+        var named: Set<ProjectKey> = []
+        while let item = try reader.next() {
+            if case .entry(.call(let call, _), _) = item, case .string(let project)? = call.params.first {
+                named.insert(ProjectKey(project))
+            }
+        }
+        return named
     }
 
     /// What is followed of one project while it replays.
@@ -42,6 +67,7 @@ public enum Replay {
         var first: Timestamp?
         var last: Timestamp?
         var tracking: [ProjectKey: Tracking] = [:]
+        var named: Set<ProjectKey> = []
         var summary = ReplaySummary(target: "")
         let began = ContinuousClock.now
         while let item = try reader.next() {
@@ -62,6 +88,9 @@ public enum Replay {
                 first = start
                 last = max(last ?? time, time)
                 sawCall = true
+                if case .string(let project)? = call.params.first {
+                    named.insert(ProjectKey(project))
+                }
                 let result = try await target.send(call, time: time, offset: time.seconds(since: start) / speed)
                 summary.callsReplayed += 1
                 switch result {
@@ -82,7 +111,7 @@ public enum Replay {
             summary.replayedSpanSeconds = summary.recordedSpanSeconds / speed
         }
         summary.notifications = await target.finish()
-        summary.projects = try await endState(of: target, tracking: tracking)
+        summary.projects = try await endState(of: target, tracking: tracking, named: named)
         return summary
     }
 
@@ -115,12 +144,15 @@ public enum Replay {
         }
     }
 
-    /// Every project the target holds at the end, with its quarters and, once done, what the
+    /// Every project of the log that the target holds at the end (a live tracker holds others
+    /// too, which are not the replay's to report), with its quarters and, once done, what the
     /// estimates turned out to be worth.
-    private static func endState<Target: ReplayTarget>(of target: Target, tracking: [ProjectKey: Tracking]) async throws -> [ReplaySummary.Project] {
+    private static func endState<Target: ReplayTarget>(
+        of target: Target, tracking: [ProjectKey: Tracking], named: Set<ProjectKey>
+    ) async throws -> [ReplaySummary.Project] {
         guard case .success(.array(let names)) = try await target.read("getAllProjects", []) else { return [] }
         var projects: [ReplaySummary.Project] = []
-        for case .string(let name) in names {
+        for case .string(let name) in names where named.contains(ProjectKey(name)) {
             guard case .success(let answer) = try await target.read("getProjectSummary", [.string(name)]),
                 let status = try? ProjectReport(answer)
             else { continue }

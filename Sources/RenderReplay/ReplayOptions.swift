@@ -11,8 +11,14 @@ public struct ReplayOptions: Sendable {
     public var pluginFolder: String?
     /// How many faults the summary quotes (all are counted).
     public var faultsShown: Int
+    /// Against a live tracker: replay even when it already has projects the log names
+    /// (`ReplayRefusal.projectsExist` otherwise).
+    public var replace: Bool
 
-    public init(speed: Double = 1, fast: Bool = false, skipBad: Bool = false, pluginFolder: String? = nil, faultsShown: Int = 5) {
+    public init(
+        speed: Double = 1, fast: Bool = false, skipBad: Bool = false, pluginFolder: String? = nil, faultsShown: Int = 5, replace: Bool = false
+    ) {
+        self.replace = replace
         self.speed = speed
         self.fast = fast
         self.skipBad = skipBad

@@ -18,10 +18,11 @@ final class HTTPTransport: Sendable {
     let base: URL
     let name: String
     private let session: URLSession
+    private let authorization: String?
 
     /// - Parameter maxConnections: connections kept to the host at most (1 keeps calls in order on
     ///   one kept-alive connection, as a farm job sends them).
-    init(url: String, timeoutSeconds: Double, maxConnections: Int) throws(TrackerClientError) {
+    init(url: String, timeoutSeconds: Double, maxConnections: Int, token: String? = nil) throws(TrackerClientError) {
         guard let base = URL(string: url), base.scheme == "http" || base.scheme == "https", base.host != nil else {
             throw TrackerClientError(.badURL, "not an http(s) URL: \(url)")
         }
@@ -31,6 +32,7 @@ final class HTTPTransport: Sendable {
         self.base = base
         self.name = url
         self.session = URLSession(configuration: configuration)
+        self.authorization = token.map { "Bearer \($0)" }
     }
 
     deinit {
@@ -49,6 +51,7 @@ final class HTTPTransport: Sendable {
         var request = URLRequest(url: url)
         request.httpMethod = method
         if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
+        if let authorization { request.setValue(authorization, forHTTPHeaderField: "Authorization") }
         for (name, value) in headers {
             request.setValue(value, forHTTPHeaderField: name)
         }

@@ -20,10 +20,14 @@ public final class TrackerClient: Sendable {
     /// - Parameters:
     ///   - url: the RPC endpoint, e.g. `http://127.0.0.1:5002/RPC2`.
     ///   - maxConnections: 1 sends calls one after another on one kept-alive connection.
-    public init(url: String, encoding: Encoding = .jsonRPC, timeoutSeconds: Double = 30, maxConnections: Int = 4) throws(TrackerClientError) {
+    ///   - token: sent as `Authorization: Bearer TOKEN` with every request (the tracker's admin or
+    ///     read token); nil sends none.
+    public init(
+        url: String, encoding: Encoding = .jsonRPC, timeoutSeconds: Double = 30, maxConnections: Int = 4, token: String? = nil
+    ) throws(TrackerClientError) {
         self.url = url
         self.encoding = encoding
-        transport = try HTTPTransport(url: url, timeoutSeconds: timeoutSeconds, maxConnections: maxConnections)
+        transport = try HTTPTransport(url: url, timeoutSeconds: timeoutSeconds, maxConnections: maxConnections, token: token)
     }
 
     /// The method's result, or its fault; throws only when there is no answer.

@@ -1,4 +1,7 @@
+import BuildInfo
 public import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 public import Logging
 public import LuaPlugins
 public import RenderLog
@@ -36,12 +39,17 @@ public struct RenderTrackerConfiguration: Sendable {
     /// file; `rendertracker serve` defaults to `StoreLocation.defaultSQLite`.
     public var store: StoreLocation
     public var storeOptions: StoreOptions
+    /// Who may write, remove projects, administer plugins and read the monitor (`AccessPolicy`);
+    /// open by default.
+    public var access: AccessPolicy
 
     public init(
         host: String = "0.0.0.0", port: Int = 5002, limits: RPCServerLimits = .init(), trackerLimits: TrackerLimits = .init(),
         idleTimeoutSeconds: Int? = 120, requestSeconds: Int? = 60, maxConnections: Int? = nil, pluginFolder: String? = nil, pluginOptions: PluginOptions = .init(), pluginWatchSeconds: Double = 2,
-        recordPath: String? = nil, recordReads: Bool = false, store: StoreLocation = .memory, storeOptions: StoreOptions = .init()
+        recordPath: String? = nil, recordReads: Bool = false, store: StoreLocation = .memory, storeOptions: StoreOptions = .init(),
+        access: AccessPolicy = .init()
     ) {
+        self.access = access
         self.store = store
         self.storeOptions = storeOptions
         self.recordPath = recordPath
@@ -67,11 +75,19 @@ public struct RenderTrackerConfiguration: Sendable {
 /// Builds the daemon: the tracker core, HTTP in front of it, and the services that run beside
 /// it. `rendertracker serve` and the tests both run exactly this.
 ///
-/// Routes and the policy on each group:
-/// - `POST /`, `/RPC2`, `/rpc`: same origin, request timing, body limits and inflation;
-/// - `/admin/plugins`: this machine only, same origin;
-/// - `GET /`, `/monitor/*`, `/events`, `/metrics`, `/healthz`: reads, open to all.
-/// - Throws: `RenderLogRecorder.OpenError` when the configuration's render log cannot be opened,
+/// Routes and the policy on each group (`Access/`, `Middleware/`):
+/// - every route: the client's address (a trusted proxy's `X-Forwarded-For`), then a browser's
+///   `Host` checked against the names the daemon answers to (DNS rebinding);
+/// - `POST /`, `/RPC2`, `/rpc`: same origin, what the methods may do (`allow-writes`, the admin
+///   token for `removeProject`), request timing, body limits and inflation;
+/// - `/admin/plugins`: the admin token, or this machine only without one; same origin;
+/// - `GET /`, `/monitor/*`, `/events`, `/metrics`: the read token when one is set;
+/// - `GET /healthz`: open to all.
+///
+/// Every answer names the build in `Server: rendertracker/<version>` (`/healthz`'s body stays
+/// `ok` for the checks that compare it).
+/// - Throws: `TLSFiles.LoadError` when the TLS certificate or key cannot be read,
+///   `RenderLogRecorder.OpenError` when the configuration's render log cannot be opened,
 ///   `StoreError` when the store cannot be opened or read (in use, damaged, unwritable).
 /// - Parameters:
 ///   - pluginEffects: where plugin notifications go; nil delivers them for real.
@@ -112,11 +128,16 @@ public func buildApplication(
     let connections = metrics.makeConnectionLimit(
         maximum: configuration.maxConnections ?? FileLimit.maxConnections(forFileLimit: FileLimit.current ?? 1024), logger: logger)
     let callMetrics = RPCCallMetrics(registry: metrics.registry, methodNames: core.dispatcher.methods.keys)
-    let endpoint = RPCEndpoint(dispatcher: core.dispatcher.observed(by: callMetrics), limits: configuration.limits)
+    let endpoint = RPCEndpoint(
+        dispatcher: core.dispatcher.observed(by: callMetrics), limits: configuration.limits, grants: RPCGrantMiddleware.grants)
+    let access = configuration.access
 
     let router = Router(context: TrackerRequestContext.self)
+    router.add(middleware: ClientAddressMiddleware(trustedProxies: access.trustedProxies))
+    router.add(middleware: HostNameMiddleware(configured: access.hostNames))
     let rpc = router.group()
         .add(middleware: SameOriginMiddleware())
+        .add(middleware: RPCGrantMiddleware(policy: access))
         .add(middleware: RequestTimingMiddleware(histogram: callMetrics.requestDuration))
         .add(middleware: RequestBodyMiddleware(limit: configuration.limits.maxBodyBytes, budget: bodyBudget))
     for path in ["/", "/RPC2", "/rpc"] {
@@ -126,21 +147,27 @@ public func buildApplication(
     }
     if let plugins = core.plugins {
         let admin = router.group("/admin/plugins")
-            .add(middleware: LocalPeerMiddleware(what: "plugin administration"))
+            .add(middleware: AdminAccessMiddleware(what: "plugin administration", token: access.adminToken))
             .add(middleware: SameOriginMiddleware())
         PluginAdminRoutes(plugins: plugins).add(to: admin)
     }
-    MonitorPage.addRoutes(to: router)
+    let reads = router.group()
+    if let token = access.readToken {
+        reads.add(middleware: ReadAccessMiddleware(token: token))
+    }
+    MonitorPage.addRoutes(to: reads)
     let events = EventStream(core: core, logger: logger)
-    router.get("/events") { request, context in try events.respond(to: request, context: context) }
-    router.addMonitoringRoutes(metrics: metrics, tracker: core.tracker, store: core.store)
+    reads.get("/events") { request, context in try events.respond(to: request, context: context) }
+    reads.addMetricsRoute(metrics: metrics)
+    router.addHealthRoute(tracker: core.tracker, store: core.store)
+    let http1 = HTTPServerBuilder.http1(configuration: .init(
+        additionalChannelHandlers: [ConnectionLimitHandler(limit: connections)]
+            + (configuration.requestSeconds.map { [RequestDeadlineHandler(limit: .seconds(Int64($0)), logger: logger)] } ?? []),
+        idleTimeout: configuration.idleTimeoutSeconds.map { .seconds(Int64($0)) }))
     var app = Application(
         router: router,
-        server: .http1(configuration: .init(
-            additionalChannelHandlers: [ConnectionLimitHandler(limit: connections)]
-                + (configuration.requestSeconds.map { [RequestDeadlineHandler(limit: .seconds(Int64($0)), logger: logger)] } ?? []),
-            idleTimeout: configuration.idleTimeoutSeconds.map { .seconds(Int64($0)) })),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "rendertracker"),
+        server: try access.tls.map { files in try HTTPServerBuilder.tls(http1, tlsConfiguration: try files.serverConfiguration()) } ?? http1,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: BuildInfo.userAgent),
         onServerRunning: { [plugins = core.plugins] channel in
             let port = channel.localAddress?.port ?? configuration.port
             plugins?.daemonIsListening(port: port)

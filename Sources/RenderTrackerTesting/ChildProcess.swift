@@ -28,10 +28,12 @@ public enum ChildProcess {
     }
 
     /// Starts a program and returns it running, for tests that talk to it or signal it.
-    public static func start(_ command: [String]) throws -> Running {
+    /// - Parameter environment: variables set (added to this process's) for the program.
+    public static func start(_ command: [String], environment: [String: String] = [:]) throws -> Running {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = command
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         process.standardInput = FileHandle.nullDevice
         let pipe = Pipe()
         process.standardOutput = pipe

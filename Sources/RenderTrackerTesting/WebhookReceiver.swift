@@ -9,6 +9,7 @@ public final class WebhookReceiver: Sendable {
     public struct Delivery: Sendable {
         public var path: String
         public var contentType: String?
+        public var userAgent: String?
         public var body: String
     }
 
@@ -36,7 +37,7 @@ public final class WebhookReceiver: Sendable {
                     return Response(status: .temporaryRedirect, headers: [.location: String(request.uri.path.dropFirst("/redirect".count))])
                 }
                 let bytes = try await request.body.collect(upTo: 1 << 20)
-                let delivery = Delivery(path: request.uri.path, contentType: request.headers[.contentType], body: String(buffer: bytes))
+                let delivery = Delivery(path: request.uri.path, contentType: request.headers[.contentType], userAgent: request.headers[.userAgent], body: String(buffer: bytes))
                 store.withLock { $0 }?.received.withLock { $0.append(delivery) }
                 return Response(status: .noContent)
             }

@@ -30,7 +30,7 @@ struct HistoryCommand: AsyncParsableCommand {
                 rightAligned: ["RENDER", "DONE/TOTAL", "ERRORS", "MACHINE TIME", "WALL"])
             for render in renders {
                 table.add([
-                    "\(render.renderID)", render.startedAt.iso8601, render.ending.rawValue, render.state.rawValue,
+                    "\(render.renderID)", MonitorFormatting.clockTime(render.startedAt), render.ending.rawValue, render.state.rawValue,
                     "\(render.done)/\(render.frames)", "\(render.errors)", MonitorFormatting.duration(render.renderSeconds),
                     MonitorFormatting.duration(render.wallSeconds), render.jobID,
                 ])

@@ -1,3 +1,4 @@
+import Foundation
 import RenderTracker
 import RenderTrackerClient
 
@@ -8,15 +9,35 @@ enum MonitorFormatting {
     /// may send more, and `Int(_:)` stops the process for a `Double` past 9.2e18.
     static let longestShownSeconds = 99_999.0 * 3600
 
-    /// `0:07`, `12:34`, `3:02:05`: hours only when there are some; `-` for a value that is not a
-    /// number, `>99999:00:00` past `longestShownSeconds`.
+    /// `7s`, `12m 34s`, `3h 02m`: the one duration format of the command line, the monitor page
+    /// and the shipped notifiers (the plugins' `tracker.duration`), two units at most, as precise
+    /// as a render's times need; `-` for a value that is not a number, `>99999h 00m` past
+    /// `longestShownSeconds`.
     static func duration(_ seconds: Double) -> String {
         guard !seconds.isNaN else { return "-" }
         guard seconds <= longestShownSeconds else { return ">" + duration(longestShownSeconds) }
         let total = Int(max(0, seconds).rounded())
         let (hours, minutes, rest) = (total / 3600, total / 60 % 60, total % 60)
         let twoDigits = { (value: Int) in value < 10 ? "0\(value)" : "\(value)" }
-        return hours > 0 ? "\(hours):\(twoDigits(minutes)):\(twoDigits(rest))" : "\(minutes):\(twoDigits(rest))"
+        if hours > 0 { return "\(hours)h \(twoDigits(minutes))m" }
+        return minutes > 0 ? "\(minutes)m \(twoDigits(rest))s" : "\(rest)s"
+    }
+
+    /// `14:05` today, `2026-11-24 22:40` another day, in this machine's time zone: the one time
+    /// format of the command line and the shipped notifiers (`tracker.clock_time`); the monitor
+    /// page shows the same in the browser's locale.
+    static func clockTime(_ time: Timestamp, now: Timestamp = SystemClock().now()) -> String {
+        let date = Date(timeIntervalSince1970: time.secondsSince1970)
+        let sameDay = Calendar.current.isDate(date, inSameDayAs: Date(timeIntervalSince1970: now.secondsSince1970))
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = sameDay ? "HH:mm" : "yyyy-MM-dd HH:mm"
+        return formatter.string(from: date)
+    }
+
+    /// `clockTime` of an ISO 8601 time as the tracker sends it; the text itself when it is not one.
+    static func clockTime(iso8601 text: String) -> String {
+        Timestamp(iso8601: text).map { clockTime($0) } ?? text
     }
 
     /// The estimate of time left: `-` while the tracker has no evidence.
@@ -52,7 +73,7 @@ enum MonitorFormatting {
         for project in projects {
             table.add([
                 project.name, project.state.rawValue, "\(project.statusCounts[.done, default: 0])/\(project.frameCount)",
-                "\(project.statusCounts[.error, default: 0])", timeLeft(project.secondsLeft), project.started,
+                "\(project.statusCounts[.error, default: 0])", timeLeft(project.secondsLeft), clockTime(iso8601: project.started),
                 duration(project.elapsedSeconds), project.jobID,
             ])
         }

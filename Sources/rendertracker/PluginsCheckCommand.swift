@@ -3,7 +3,7 @@ import Logging
 import LuaPlugins
 import RenderTracker
 
-struct PluginsCheckCommand: ParsableCommand {
+struct PluginsCheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Load plugins as the daemon would and run each capability once on sample data.",
@@ -22,7 +22,12 @@ struct PluginsCheckCommand: ParsableCommand {
         guard plugins.plugins == nil else { throw ValidationError("give the folder as the argument, not --plugins") }
     }
 
-    func run() throws {
+    @Option(help: ArgumentHelp("The configuration file whose plugin settings apply, as for serve.", valueName: "file"))
+    var config: String?
+
+    func run() async throws {
+        var settings = try await ServeSettings(configFile: config)
+        let options = try plugins.resolve(&settings).options
         let effects = CapturedPluginEffects()
         var logger = Logger(label: "rendertracker") { ConsoleLogHandler(label: $0) }
         // Every failure is printed below with its file and line; the engine's log would repeat it.
@@ -31,7 +36,7 @@ struct PluginsCheckCommand: ParsableCommand {
         var pluginLogger = logger
         pluginLogger.logLevel = .warning
         let engine = PluginEngine(
-            folder: PluginFolder(path: folder), options: plugins.options, effects: effects, clock: SystemClock(), logger: logger,
+            folder: PluginFolder(path: folder), options: options, effects: effects, clock: SystemClock(), logger: logger,
             pluginLogger: pluginLogger
         )
         if case .failure(let error) = engine.reload() {

@@ -5,17 +5,20 @@ import RPC
 struct PluginsReloadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reload",
-        abstract: "Make a running daemon reload its plugin folder (answered on the daemon's machine only).",
+        abstract: "Make a running daemon reload its plugin folder (answered on the daemon's machine only, or to its admin token).",
         discussion: "Prints the daemon's answer. Exits 1 if the reload failed (the old plugins stay active), 2 if the daemon cannot be reached."
     )
 
     @Option(help: "The daemon's address.")
     var url = "http://127.0.0.1:5002"
 
+    @Option(help: "The daemon's admin token (default $RENDERTRACKER_TOKEN).")
+    var token: String?
+
     func run() async throws {
         let answer: TrackerClient.HTTPAnswer
         do {
-            answer = try await TrackerClient(url: url, timeoutSeconds: 60).http("POST", path: "/admin/plugins/reload")
+            answer = try await TrackerClient(url: url, timeoutSeconds: 60, token: TrackerURLOption.token(token)).http("POST", path: "/admin/plugins/reload")
         } catch {
             printToStandardError("rendertracker plugins reload: \(error)")
             throw ExitCode(2)

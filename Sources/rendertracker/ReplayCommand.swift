@@ -13,7 +13,8 @@ struct ReplayCommand: AsyncParsableCommand {
             Calls keep their recorded timing. In-process (the default) a 10-hour render replays in seconds: \
             the tracker's clock is set to each call's time, divided by --speed about the first call. With --url \
             the calls go to a running tracker over XML-RPC, waiting between them (divided by --speed; none with \
-            --fast). A summary follows: projects, frames per status, the estimate at each quarter of progress, \
+            --fast); it refuses a tracker that already has a project the log names unless --replace, and stops \
+            after the first call if the tracker records to the log being replayed. A summary follows: projects, frames per status, the estimate at each quarter of progress, \
             faults. A damaged line stops the replay (FILE:LINE: reason, exit 1) unless --skip-bad.
             """
     )
@@ -30,6 +31,19 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(help: "Send the calls to the tracker at this URL (e.g. http://127.0.0.1:5002/RPC2) instead of an in-process one.")
     var url: String?
 
+    /// Not `$RENDERTRACKER_URL` alone: the variable is often set for HQueue's scripts, and a replay
+    /// that went to the studio's daemon because of it would write into the live tracker unasked.
+    @Flag(help: "Send the calls to the tracker at $RENDERTRACKER_URL (else \(TrackerURLOption.defaultURL)); --url names another.")
+    var live = false
+
+    /// The live tracker's address, or nil for an in-process replay.
+    private var liveURL: String? {
+        url ?? (live ? TrackerURLOption.environmentURL ?? TrackerURLOption.defaultURL : nil)
+    }
+
+    @Flag(help: "With --url or --live: replay even when the tracker already has projects the log names (they are changed or replaced).")
+    var replace = false
+
     @Option(help: "In-process: load the Lua plugins of this folder; notifications are counted, not sent.")
     var plugins: String?
 
@@ -44,23 +58,26 @@ struct ReplayCommand: AsyncParsableCommand {
             guard speed > 0, speed.isFinite else { throw ValidationError("--speed must be a number above 0, got \(speed)") }
             guard !fast else { throw ValidationError("--speed and --fast cannot be used together") }
         }
-        guard plugins == nil || url == nil else {
-            throw ValidationError("--plugins loads plugins into an in-process tracker; a live tracker (--url) runs its own")
+        guard plugins == nil || liveURL == nil else {
+            throw ValidationError("--plugins loads plugins into an in-process tracker; a live tracker (--url, --live) runs its own")
         }
     }
 
     func run() async throws {
-        let options = ReplayOptions(speed: speed ?? 1, fast: fast, skipBad: skipBad, pluginFolder: plugins)
+        let options = ReplayOptions(speed: speed ?? 1, fast: fast, skipBad: skipBad, pluginFolder: plugins, replace: replace)
         let warn = { (problem: RenderLogError) in printToStandardError("warning: \(problem)") }
         let summary: ReplaySummary
         do {
-            if let url {
+            if let url = liveURL {
                 summary = try await Replay.live(path: file, url: url, options: options, warn: warn)
             } else {
                 summary = try await Replay.inProcess(path: file, options: options, warn: warn)
             }
         } catch let error as RenderLogError {
             printToStandardError("\(error)")
+            throw ExitCode.failure
+        } catch let refusal as ReplayRefusal {
+            printToStandardError("rendertracker replay: \(refusal)")
             throw ExitCode.failure
         } catch let error as PluginReloadError {
             printToStandardError("rendertracker replay: plugins: \(error)")

@@ -54,7 +54,7 @@ struct ReportCommand: AsyncParsableCommand {
         let duration = MonitorFormatting.duration
         var lines = [
             "\(render.project)  render \(render.renderID)  \(render.state.rawValue) (\(render.ending.rawValue))  job \(render.jobID)",
-            "started \(render.startedAt.iso8601), last change \(render.endedAt.iso8601), wall \(duration(render.wallSeconds))",
+            "started \(MonitorFormatting.clockTime(render.startedAt)), last change \(MonitorFormatting.clockTime(render.endedAt)), wall \(duration(render.wallSeconds))",
             "frames \(render.done)/\(render.frames) done, \(render.errors) in error, \(report.retries) retries, "
                 + "machine time \(duration(render.renderSeconds))",
         ]

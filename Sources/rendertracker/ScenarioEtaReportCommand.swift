@@ -23,7 +23,7 @@ struct ScenarioEtaReportCommand: ParsableCommand {
     func run() throws {
         var results: [ScenarioResult] = []
         var stopped = 0
-        for (file, options) in scenarios.runs {
+        for (file, options) in try scenarios.runs {
             let result = ScenarioRunner(options: options).run(file: file) { _ in }
             if let error = result.error {
                 // The other scenarios still count; the exit status says one stopped.

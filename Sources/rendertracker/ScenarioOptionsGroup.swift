@@ -27,20 +27,28 @@ struct ScenarioOptionsGroup: ParsableArguments {
         }
     }
 
+    /// Plugin settings from the flags alone: a scenario gives the same result wherever it runs, so
+    /// the daemon's environment and configuration file do not count. Throws `ValidationError`.
     var options: ScenarioOptions {
-        var logger = Logger(label: "rendertracker") { ConsoleLogHandler(label: $0) }
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
-        return ScenarioOptions(pluginFolder: plugins.plugins, pluginOptions: plugins.options, timeoutSeconds: timeout, logger: logger)
+        get throws {
+            var logger = Logger(label: "rendertracker") { ConsoleLogHandler(label: $0) }
+            logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
+            var settings = ServeSettings(flagsOnly: ())
+            let (folder, pluginOptions) = try plugins.resolve(&settings)
+            return ScenarioOptions(pluginFolder: folder, pluginOptions: pluginOptions, timeoutSeconds: timeout, logger: logger)
+        }
     }
 
     /// Every scenario with every seed set: (file, options for that set).
     var runs: [(file: String, options: ScenarioOptions)] {
-        let base = options
-        return files.flatMap { file in
-            (0..<seeds).map { set in
-                var options = base
-                options.seedSet = set
-                return (file, options)
+        get throws {
+            let base = try options
+            return files.flatMap { file in
+                (0..<seeds).map { set in
+                    var options = base
+                    options.seedSet = set
+                    return (file, options)
+                }
             }
         }
     }

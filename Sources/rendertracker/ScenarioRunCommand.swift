@@ -25,7 +25,7 @@ struct ScenarioRunCommand: ParsableCommand {
     func run() throws {
         var passed = 0
         var failed = 0
-        for (file, runOptions) in scenarios.runs {
+        for (file, runOptions) in try scenarios.runs {
             var options = runOptions
             options.emitLog = emitLog
             print(scenarios.seeds > 1 ? "\(file) (seed set \(options.seedSet))" : file)

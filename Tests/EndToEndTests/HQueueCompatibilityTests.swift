@@ -31,6 +31,28 @@ struct HQueueCompatibilityTests {
     }
 }
 
+/// The HQueue client module sends `RENDERTRACKER_TOKEN` as the admin token, on Python 3 and 2.7.
+@Suite("The HQueue client module and the admin token")
+struct HQueueModuleTokenTests {
+    @Test("removeProject is refused without RENDERTRACKER_TOKEN and done with it, on Python 3")
+    func tokenPython3() async throws {
+        try await expectTokenChecks(interpreter: ["python3"])
+    }
+
+    @Test("removeProject is refused without RENDERTRACKER_TOKEN and done with it, on Python 2.7", .enabled(if: PythonScript.python27 != nil))
+    func tokenPython27() async throws {
+        try await expectTokenChecks(interpreter: try #require(PythonScript.python27))
+    }
+
+    private func expectTokenChecks(interpreter: [String]) async throws {
+        let configuration = RenderTrackerConfiguration(access: AccessPolicy(adminToken: "t0ken"))
+        try await RunningServer.with(configuration: configuration) { server in
+            let outcome = try await PythonScript.run("hqueue_client_module.py", [server.url, "t0ken"], interpreter: interpreter)
+            #expect(outcome.status == 0, "\(outcome.output)")
+        }
+    }
+}
+
 /// Requests no client should send; each gets the right fault or HTTP status and the server keeps serving.
 @Suite("Hostile and malformed requests")
 struct HostileRequestTests {

@@ -70,7 +70,7 @@ struct HistoryCommandTests {
         #expect((json["machine_seconds"] as? Double) == 42)  // 10 + 2 (failed) + 30
 
         let text = try await rendertracker("report", "--url", url, "anna/imported", "--render", oldest, "--frames")
-        #expect(text.output.contains("frame time: median 0:10, 90% 0:30, slowest 0:30"), "\(text.output)")
+        #expect(text.output.contains("frame time: median 10s, 90% 30s, slowest 30s"), "\(text.output)")
         #expect(text.output.contains("10.0.0.7") && text.output.contains("1 retries"), "\(text.output)")
     }
 

@@ -361,7 +361,12 @@ import LuaHost
         let (_, whole) = try formula("return tracker.clip('short', 10)")
         #expect(whole == .success("short"))
         let (_, durations) = try formula("return tracker.duration(42) .. ', ' .. tracker.duration(192) .. ', ' .. tracker.duration(7500) .. ', ' .. tracker.duration(97200)")
-        #expect(durations == .success("42 s, 3 min 12 s, 2 h 5 min, 1 d 3 h"))
+        #expect(durations == .success("42s, 3m 12s, 2h 05m, 27h 00m"))
+        // 2026-11-24 22:40:00 local time, against the same day and against the next.
+        let (_, clock) = try formula(
+            "local t = os.time({year = 2026, month = 11, day = 24, hour = 22, min = 40}) "
+                + "return tracker.clock_time(t, t + 60) .. ', ' .. tracker.clock_time(t, t + 86400)")
+        #expect(clock == .success("22:40, 2026-11-24 22:40"))
         let fixture = try PluginFixture(["p.lua": "tracker.set_name_formula(function() return tracker.setting('empty', 'fallback') .. tracker.setting('set', 'x') end)"])
         try fixture.write("p.conf", "empty =\nset = given\n")
         let plugins = try fixture.load()

@@ -95,11 +95,11 @@ import Testing
 
         switch format {
         case .slack, .discord, .generic:
-            #expect(doneText.contains("3 of 3 frames done in 4 min 30 s"))
-            #expect(failedText.contains("1 done, 2 failed of 3 frames after 2 min 0 s"))
+            #expect(doneText.contains("3 of 3 frames done in 4m 30s"))
+            #expect(failedText.contains("1 done, 2 failed of 3 frames after 2m 00s"))
         case .teams:
-            #expect(doneText.contains("3 done, 0 failed, 3 total") && doneText.contains("4 min 30 s"))
-            #expect(failedText.contains("1 done, 2 failed, 3 total") && failedText.contains("2 min 0 s"))
+            #expect(doneText.contains("3 done, 0 failed, 3 total") && doneText.contains("4m 30s"))
+            #expect(failedText.contains("1 done, 2 failed, 3 total") && failedText.contains("2m 00s"))
         }
         #expect(failedText.contains("First error (frame 2)"))
 
@@ -118,7 +118,7 @@ import Testing
             #expect(done["event"]?.string == "project_done" && failed["event"]?.string == "project_failed")
             #expect(done["done"]?.int == 3 && done["failed"]?.int == 0 && done["frame_count"]?.int == 3)
             #expect(failed["done"]?.int == 1 && failed["failed"]?.int == 2 && failed["frame_count"]?.int == 3)
-            #expect(done["elapsed_seconds"]?.double == 270 && done["elapsed"]?.string == "4 min 30 s")
+            #expect(done["elapsed_seconds"]?.double == 270 && done["elapsed"]?.string == "4m 30s")
             #expect(failed["counts"]?["Error"]?.int == 2 && failed["counts"]?["Waiting"]?.int == 0)
             #expect(failed["first_error"]?.string == Farm.awkwardError)
             #expect(failed["first_error_frame"]?.int == 2)
@@ -275,12 +275,12 @@ import Testing
             #expect(mail.header("Content-Type") == "text/plain; charset=UTF-8")
             #expect(mail.header("Auto-Submitted") == "auto-generated")
         }
-        #expect(done.header("Subject") == "[farm-north] done: artist/sh010_light_v003 (3/3 frames, 4 min 30 s)")
+        #expect(done.header("Subject") == "[farm-north] done: artist/sh010_light_v003 (3/3 frames, 4m 30s)")
         #expect(failed.header("Subject") == "[farm-north] FAILED: artist/sh020_fx_v007 (2 of 3 frames failed)")
         #expect(done.body.contains("Render done: artist/sh010_light_v003"))
         #expect(done.body.contains("Job id:   2001"))
         #expect(done.body.contains("Frames:   3 done, 0 failed, 3 total"))
-        #expect(done.body.contains("Elapsed:  4 min 30 s"))
+        #expect(done.body.contains("Elapsed:  4m 30s"))
         #expect(!done.body.contains("error"))
         #expect(failed.body.contains("Frames:   1 done, 2 failed, 3 total"))
         #expect(failed.body.contains("First error (frame 2):\n  mantra: can't open \"C:\\tex\\wall.rat\"\n  \tat line 2"))
@@ -300,7 +300,7 @@ import Testing
         #expect(mail.header("From") == nil, "without a from setting the mail system fills it in")
         let subject = try #require(mail.header("Subject"))
         #expect(subject.hasPrefix("=?UTF-8?B?"))
-        #expect(decodeEncodedWords(subject) == "[render] done: ana/evil Bcc: everyone@studio.example X: y é \(String(repeating: "ü", count: 40)) (1/1 frames, 1 min 30 s)")
+        #expect(decodeEncodedWords(subject) == "[render] done: ana/evil Bcc: everyone@studio.example X: y é \(String(repeating: "ü", count: 40)) (1/1 frames, 1m 30s)")
         #expect(decodeEncodedWords(try #require(mail.header("X-Rendertracker-Project"))).hasPrefix("ana/evil Bcc:"))
         #expect(mail.headerLines.allSatisfy { !$0.contains("=?") || $0.count <= 76 }, "encoded header lines are folded")
     }
@@ -344,7 +344,7 @@ import Testing
         let first = try #require(alerts.first { $0["project"]?.string == a })
         #expect(first["frame"]?.int == 3 && first["job_id"]?.string == "3003" && first["stalled_minutes"]?.int == 16)
         #expect(first["held_back"]?.int == 0)
-        #expect(first["text"]?.string == "Stalled frame: \(a): Frame 3 (job 3003) has reported no progress for 16 min (at 25%).")
+        #expect(first["text"]?.string == "Stalled frame: \(a): Frame 3 (job 3003) has reported no progress for 16m 00s (at 25%).")
 
         // Minute 42: another of A's frames stalls, 26 minutes after A's alert: held back.
         farm.advance(minutes: 10)
@@ -378,7 +378,7 @@ import Testing
         try await plugins.hooksRan()
         #expect(plugins.effects.notifications.isEmpty)
         let warnings = plugins.log.messages(at: .warning).filter { $0.hasPrefix("stall-alert:") }
-        #expect(warnings == ["stall-alert: Stalled frame: ana/x: Frame 8 (job 48) has reported no progress for 20 min (at 0%)."])
+        #expect(warnings == ["stall-alert: Stalled frame: ana/x: Frame 8 (job 48) has reported no progress for 20m 00s (at 0%)."])
     }
 
     // MARK: eta-throughput.lua
@@ -660,7 +660,7 @@ private struct Farm {
 
     static let awkwardError = "mantra: can't open \"C:\\tex\\wall.rat\"\n\tat line 2\u{1} — café 🎬 @everyone"
 
-    /// Three 90-second frames one after another: done in 4 min 30 s.
+    /// Three 90-second frames one after another: done in 4m 30s.
     mutating func renderDone(project: String = "artist/sh010_light_v003", frames: Int = 3) {
         apply(.startedRenderProject(project: project, frames: Array(1...frames), generatesIFDs: false, jobID: "2001"))
         for frame in 1...frames {

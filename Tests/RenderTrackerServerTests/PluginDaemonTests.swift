@@ -1,3 +1,4 @@
+import BuildInfo
 import Foundation
 import LuaPlugins
 import RenderTracker
@@ -89,6 +90,7 @@ import LuaHost
                 #expect(deliveries.count == 1)
                 #expect(deliveries.first?.path == "/hooks/renders")
                 #expect(deliveries.first?.contentType == "application/json")
+                #expect(deliveries.first?.userAgent == "rendertracker/\(BuildInfo.version)", "the daemon names itself and its build")
                 #expect(deliveries.first?.body == #"{"text":"shot done: 2/2"}"#)
             }
         }

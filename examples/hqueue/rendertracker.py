@@ -27,6 +27,9 @@ RENDERTRACKER_HOST     host (or host:port) used when the caller gives no host
                        name, and by applyProjectNameFormula without connection
 HQUEUE_SERVER          the HQueue server; its host name (not its port) is used
                        like RENDERTRACKER_HOST when that is not set
+RENDERTRACKER_TOKEN    the tracker's admin token, sent as "Authorization: Bearer"
+                       with every call (needed for removeProject when the
+                       tracker has one); unset sends none
 RENDERTRACKER_TIMEOUT  seconds to wait for the isRunning() probe (default 2)
 RENDERTRACKER_CALL_TIMEOUT  seconds to wait for ordinary calls (default 30)
 RENDERTRACKER_RETRY_SECONDS seconds during which a host that did not answer is
@@ -57,6 +60,7 @@ the caller, exactly as with the original module.
 
 import os
 import socket
+import sys
 import threading
 import time
 
@@ -69,6 +73,24 @@ try:
     string_types = (basestring,)  # noqa: F821 (Python 2)
 except NameError:
     string_types = (str,)
+
+try:
+    _text_type = unicode  # noqa: F821 (Python 2)
+except NameError:
+    _text_type = str
+
+
+def _text(value):
+    """value as text: bytes are decoded (the file system's encoding, else UTF-8; undecodable
+    bytes replaced, never an exception)."""
+    if isinstance(value, _text_type):
+        return value
+    encoding = sys.getfilesystemencoding() or "utf-8"
+    try:
+        return value.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return value.decode("utf-8", "replace")
+
 
 try:
     _monotonic = time.monotonic
@@ -204,8 +226,10 @@ def _applyTimeout(connection, timeout):
 
 
 class _TimeoutMixin(object):
-    """Gives a transport's sockets a timeout of `timeout` seconds. The base class is named
-    explicitly (`_base`) because Python 2's transports are old-style classes: no super()."""
+    """Gives a transport's sockets a timeout of `timeout` seconds, and sends $RENDERTRACKER_TOKEN
+    as a bearer token. The base class is named explicitly (`_base`) because Python 2's transports
+    are old-style classes: no super(). The header is added in send_content, the one step both
+    Python 2's and Python 3's transports take for every request before the headers end."""
 
     def __init__(self, timeout=DEFAULT_CALL_TIMEOUT):
         self._base.__init__(self)
@@ -213,6 +237,12 @@ class _TimeoutMixin(object):
 
     def make_connection(self, host):
         return _applyTimeout(self._base.make_connection(self, host), self.timeout)
+
+    def send_content(self, connection, request_body):
+        token = os.environ.get("RENDERTRACKER_TOKEN", "").strip()
+        if token:
+            connection.putheader("Authorization", "Bearer " + token)
+        return self._base.send_content(self, connection, request_body)
 
 
 class TimeoutTransport(_TimeoutMixin, xmlrpclib.Transport):
@@ -318,6 +348,11 @@ def localProjectNameFormula(user, local_hip_path):
         user = str(user)
     if not isinstance(path, string_types):
         path = str(path)
+    # Python 2: a unicode user name and a byte-string path (HQueue passes both kinds) cannot be
+    # joined when either holds non-ASCII bytes (UnicodeDecodeError); the tracker answers unicode,
+    # so the fallback does too, decoding the bytes as the file system names them.
+    if isinstance(user, _text_type) != isinstance(path, _text_type):
+        user, path = _text(user), _text(path)
     name = path.replace("\\", "/").split("/")[-1]
     lowered = name.lower()
     for extension in HIP_EXTENSIONS:

@@ -75,7 +75,7 @@ struct EventStream: Sendable {
             logger.info("refused request", metadata: ["status": "\(error.status.code)", "reason": "\(error.body ?? "")"])
             throw error
         }
-        let client = context.remoteAddress?.ipAddress ?? "unknown"
+        let client = context.client ?? "unknown"
         if let refusal = feed.refusal(for: client) {
             logger.info("refused event stream", metadata: ["reason": "\(refusal)", "client": "\(client)"])
             // One client's own excess is 429; the daemon's being full or stopping is 503.

@@ -44,7 +44,7 @@ enum MonitorPage {
     static let hint = "rendertracker: POST XML-RPC or JSON-RPC to /, /RPC2 or /rpc (system.listMethods lists the methods); "
         + "open this address in a browser for the live monitor\n"
 
-    static func addRoutes(to router: Router<some RequestContext>) {
+    static func addRoutes(to router: some RouterMethods<TrackerRequestContext>) {
         router.get("/") { request, _ -> Response in
             if let accept = request.headers[.accept], !accept.contains("text/html") {
                 return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: hint)))

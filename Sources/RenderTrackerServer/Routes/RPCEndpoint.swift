@@ -5,20 +5,37 @@ import XMLRPC
 
 /// `POST /`, `/RPC2` and `/rpc`: answers XML-RPC or JSON-RPC (by Content-Type, or a body that
 /// starts with `{` or `[`) and gzips large answers for clients that accept gzip. The route
-/// group's middleware has already checked the origin, read the body within limits and inflated it.
+/// group's middleware has already checked the origin, read the body within limits and inflated it,
+/// and decided what the request's methods may do (`context.grant`): each grant has its own
+/// dispatcher, made once here, whose refused methods answer a fault naming the rule.
 struct RPCEndpoint: Sendable {
-    let dispatcher: RPCDispatcher
-    let json: JSONRPCHandler
+    /// A dispatcher and the JSON-RPC handler on it.
+    private struct Dispatch: Sendable {
+        let dispatcher: RPCDispatcher
+        let json: JSONRPCHandler
+
+        func restricted(to grant: RPCGrant, limits: RPCServerLimits) -> Dispatch {
+            let restricted = dispatcher.restricted(by: grant.refusal)
+            return Dispatch(dispatcher: restricted, json: JSONRPCHandler(dispatcher: restricted, maxDepth: limits.maxDepth))
+        }
+    }
+
+    private let dispatches: [RPCGrant: Dispatch]
+    private let open: Dispatch
     let limits: RPCServerLimits
 
-    init(dispatcher: RPCDispatcher, limits: RPCServerLimits) {
-        self.dispatcher = dispatcher
-        self.json = JSONRPCHandler(dispatcher: dispatcher, maxDepth: limits.maxDepth)
+    /// - Parameter grants: every grant the route group's middleware may decide besides `.everything`.
+    init(dispatcher: RPCDispatcher, limits: RPCServerLimits, grants: [RPCGrant] = []) {
+        let open = Dispatch(dispatcher: dispatcher, json: JSONRPCHandler(dispatcher: dispatcher, maxDepth: limits.maxDepth))
+        self.open = open
+        dispatches = Dictionary(grants.map { ($0, open.restricted(to: $0, limits: limits)) }) { first, _ in first }
         self.limits = limits
     }
 
     func respond(to request: Request, context: TrackerRequestContext) async throws -> Response {
-        let client = context.remoteAddress?.ipAddress
+        let client = context.client
+        let dispatch = context.grant == .everything ? open : dispatches[context.grant] ?? open.restricted(to: context.grant, limits: limits)
+        let (dispatcher, json) = (dispatch.dispatcher, dispatch.json)
         let body = try await request.body.collect(upTo: limits.maxBodyBytes)
         let isJSON = (request.headers[.contentType]?.lowercased().contains("json") ?? false) || Self.looksLikeJSON(body)
         let answer: [UInt8]
@@ -28,7 +45,7 @@ struct RPCEndpoint: Sendable {
             }
             answer = bytes
         } else {
-            answer = XMLRPCEncoder.encodeResponse(body.withUnsafeReadableBytes { xmlRPC($0, client: client) })
+            answer = XMLRPCEncoder.encodeResponse(body.withUnsafeReadableBytes { xmlRPC($0, client: client, dispatcher: dispatcher) })
         }
         var headers: HTTPFields = [.contentType: isJSON ? "application/json" : "text/xml; charset=utf-8"]
         let acceptsGzip = request.headers[.acceptEncoding]?.lowercased().contains("gzip") ?? false
@@ -40,7 +57,7 @@ struct RPCEndpoint: Sendable {
     }
 
     /// One XML-RPC call; a request that cannot be decoded becomes a fault, as XML-RPC wants (HTTP 200).
-    private func xmlRPC(_ body: UnsafeRawBufferPointer, client: String?) -> XMLRPCResponse {
+    private func xmlRPC(_ body: UnsafeRawBufferPointer, client: String?, dispatcher: RPCDispatcher) -> XMLRPCResponse {
         let request: XMLRPCRequest
         do {
             request = try XMLRPCDecoder.decodeRequest(body, limits: XMLRPCLimits(maxDepth: limits.maxDepth))

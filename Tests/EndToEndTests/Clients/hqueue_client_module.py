@@ -25,7 +25,7 @@ except ImportError:  # Python 2
     from SimpleXMLRPCServer import SimpleXMLRPCServer
 
 # Settings the module reads; the checks below set what they need themselves.
-for variable in ("RENDERTRACKER_URL", "RENDERTRACKER_PORT", "RENDERTRACKER_HOST", "HQUEUE_SERVER",
+for variable in ("RENDERTRACKER_URL", "RENDERTRACKER_PORT", "RENDERTRACKER_HOST", "HQUEUE_SERVER", "RENDERTRACKER_TOKEN",
                  "RENDERTRACKER_TIMEOUT", "RENDERTRACKER_CALL_TIMEOUT", "RENDERTRACKER_RETRY_SECONDS"):
     os.environ.pop(variable, None)
 
@@ -320,10 +320,47 @@ def main(url):
     assert real is connection, "expected getConnectionOrDummy to return the cached live connection, got %r" % (real,)
     ok("getConnectionOrDummy -> DummyConnection without tracker, the connection with one")
 
+    # -- non-ASCII user names and hip paths: the local formula and the daemon agree
+    expected = u"b\u00f8b/sh\u00f8t_v1"
+    hip = u"/proj/\u00e9p/sh\u00f8t_v1.hip"
+    paths = [hip, hip.encode("utf-8")] if bytes is str else [hip]  # Python 2 passes byte strings too
+    for path in paths:
+        local = rendertracker.localProjectNameFormula(u"b\u00f8b", path)
+        assert local == expected, "expected %r from the local formula for %r, got %r" % (expected, path, local)
+        remote = rendertracker.applyProjectNameFormula(u"b\u00f8b", path, connection)
+        assert remote == expected, "expected %r from the tracker for %r, got %r" % (expected, path, remote)
+    ok("a unicode user name with non-ASCII hip paths (%s) -> %r locally and from the tracker"
+       % (", ".join(type(path).__name__ for path in paths), expected))
+
+    sys.stdout.write("all checks passed (Python %s)\n" % sys.version.split()[0])
+
+
+def admin_token(url, token):
+    """The daemon has an admin token: removeProject needs RENDERTRACKER_TOKEN."""
+    parsed = urlparse(url)
+    os.environ["RENDERTRACKER_URL"] = url.rstrip("/") + "/RPC2"
+    os.environ.pop("RENDERTRACKER_TOKEN", None)
+    rendertracker.clearConnectionCache()
+    connection = rendertracker.getConnection(parsed.hostname, parsed.port)
+    assert connection is not None, "no connection to %s" % url
+    connection.startedRenderProject("farm/token", [1], False, "1")
+    try:
+        connection.removeProject("farm/token")
+        raise AssertionError("removeProject without the token succeeded")
+    except Exception as error:  # xmlrpclib.Fault
+        assert getattr(error, "faultCode", None) == -32001 and "admin-token" in error.faultString, \
+            "expected fault -32001 naming admin-token, got %r" % (error,)
+    ok("without RENDERTRACKER_TOKEN, removeProject is refused naming the rule")
+    os.environ["RENDERTRACKER_TOKEN"] = token
+    assert connection.removeProject("farm/token") is True, "removeProject with the token did not remove the project"
+    ok("with RENDERTRACKER_TOKEN, every call sends it: removeProject -> True")
     sys.stdout.write("all checks passed (Python %s)\n" % sys.version.split()[0])
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: %s http://127.0.0.1:PORT" % sys.argv[0])
-    main(sys.argv[1])
+    if len(sys.argv) == 3:
+        admin_token(sys.argv[1], sys.argv[2])
+    elif len(sys.argv) == 2:
+        main(sys.argv[1])
+    else:
+        sys.exit("usage: %s http://127.0.0.1:PORT [ADMIN_TOKEN]" % sys.argv[0])
