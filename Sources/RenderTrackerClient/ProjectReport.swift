@@ -12,6 +12,9 @@ public struct ProjectReport: Sendable, Equatable {
     public var elapsedSeconds: Double
     public var secondsLeft: Double?
     public var lastProjectError: String?
+    /// The error that has stood longest: its frame and cause (nil without one, or from a tracker
+    /// that does not send it).
+    public var firstError: ProjectSummary.FirstError?
 
     /// - Returns: nil for the tracker's nil (an unknown project).
     public init?(_ value: RPCValue) throws(UnexpectedAnswer) {
@@ -34,5 +37,8 @@ public struct ProjectReport: Sendable, Equatable {
         elapsedSeconds = try summary.number("elapsed_seconds")
         secondsLeft = try summary.optionalNumber("seconds_left")
         lastProjectError = try summary.optionalString("last_project_error")
+        firstError = try summary.optionalFields("first_error").map { error throws(UnexpectedAnswer) in
+            ProjectSummary.FirstError(frame: try error.integer("frame"), cause: try error.string("cause"))
+        }
     }
 }

@@ -243,6 +243,7 @@ public enum RenderTrackerMethods {
             "last_event_id": .int(summary.lastEventID),
             "created_implicitly": .bool(summary.createdImplicitly),
             "last_project_error": summary.lastProjectError.map(RPCValue.string) ?? .null,
+            "first_error": summary.firstError.map { .structure(["frame": .int($0.frame), "cause": .string($0.cause)]) } ?? .null,
         ])
     }
 }
