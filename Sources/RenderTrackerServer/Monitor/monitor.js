@@ -8,6 +8,9 @@
 
   // Status colours by wire index (Waiting ... Error); names come from getFrameStatusNames.
   const statusColors = ["#c5cad3", "#c9b3ef", "#8e6bd1", "#2f80ed", "#0aa2b5", "#2e9e5b", "#d93b36"];
+  // A frame in flight fills its cell from the bottom over a tint of its colour, never over Waiting's
+  // grey: a frame at 3% must not look Waiting.
+  const inFlightTints = { 3: "#d3e3fb", 4: "#c8ecf0" };
   const RENDERING = 3, DOWNLOADING = 4, ERROR = 6;
   let statusNames = ["Waiting", "Generating IFD", "IFD Ready", "Rendering", "Downloading", "Done", "Error"];
 
@@ -146,6 +149,17 @@
       : date.toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
   }
 
+  // When a project will finish (running, with an estimate) or finished: a clock time, with its
+  // date when not today.
+  function finishTime(entry) {
+    const { summary } = entry;
+    if (summary.state === "running") {
+      const left = leftNow(entry);
+      return left === null ? "\u2014" : clockTime(new Date(Date.now() + left * 1000).toISOString());
+    }
+    return clockTime(new Date(Date.parse(summary.started) + summary.elapsed_seconds * 1000).toISOString());
+  }
+
   // Elapsed and time left move on between batches: advance them by the time since arrival.
   function elapsedNow({ summary, receivedAt }) {
     const since = summary.state === "running" ? (performance.now() - receivedAt) / 1000 : 0;
@@ -175,6 +189,8 @@
     statusNames.forEach((name, index) => {
       const count = summary.status_counts[name] || 0;
       bar.children[index].style.width = (100 * count / total) + "%";
+      // One error in 20,000 frames is still a visible mark, not a hairline.
+      if (index === ERROR) bar.children[index].style.minWidth = count ? "4px" : "0";
       if (count) parts.push(`${name}: ${count}`);
     });
     bar.title = parts.join(", ") || "no frames";
@@ -183,7 +199,7 @@
   // ---- The projects list ---------------------------------------------------------------------
 
   const rows = new Map(); // name -> <tr>
-  const columns = ["name", "state", "bar", "done", "errors", "left", "started", "elapsed", "job"];
+  const columns = ["name", "state", "bar", "done", "errors", "left", "finish", "started", "elapsed", "job"];
 
   function makeRow(name) {
     const row = document.createElement("tr");
@@ -202,7 +218,9 @@
     row.cells[1].append(state);
     const bar = document.createElement("div");
     bar.className = "bar";
-    row.cells[2].append(bar);
+    const cause = document.createElement("div");
+    cause.className = "cause";
+    row.cells[2].append(bar, cause);
     return row;
   }
 
@@ -255,11 +273,17 @@
       fillBar(cells[2].firstChild, summary);
       setText(cells[3], `${done(summary)} / ${summary.frame_count}`);
       setText(cells[4], String(summary.status_counts.Error));
-      setText(cells[6], clockTime(summary.started));
-      setText(cells[8], summary.job_id);
+      cells[4].classList.toggle("has-errors", summary.status_counts.Error > 0);
+      const failure = summary.first_error;
+      const cause = cells[2].lastChild;
+      setText(cause, failure ? `frame ${failure.frame}: ${failure.cause}` : "");
+      cause.title = cause.textContent;
+      setText(cells[7], clockTime(summary.started));
+      setText(cells[9], summary.job_id);
     }
     setText(cells[5], duration(leftNow(entry)));
-    setText(cells[7], duration(elapsedNow(entry)));
+    setText(cells[6], finishTime(entry));
+    setText(cells[8], duration(elapsedNow(entry)));
   }
 
   // ---- The project view ----------------------------------------------------------------------
@@ -279,6 +303,8 @@
       ["Done", `${done(summary)} / ${summary.frame_count}`],
       ["Errors", String(summary.status_counts.Error)],
       ["Time left", duration(leftNow(entry))],
+      ["Finish", finishTime(entry)],
+      ["Frames", grid.numbers.length ? `${grid.numbers[0]}\u2013${grid.numbers[grid.numbers.length - 1]}` : "\u2014"],
       ["Started", clockTime(summary.started)],
       ["Elapsed", duration(elapsedNow(entry))],
       ["Job", summary.job_id || "\u2014"],
@@ -286,6 +312,7 @@
       ...(summary.last_project_error ? [["Project error", summary.last_project_error]] : []),
     ]);
     fillBar($("project-bar"), summary);
+    failures.follow(summary);
     const legend = $("legend");
     legend.replaceChildren(...statusNames.map((name, index) => {
       const item = document.createElement("li");
@@ -322,6 +349,7 @@
     cell: 12,
     gap: 2,
     columns: 1,
+    gutter: 0, // the left margin that holds the frame numbers of the rows
 
     apply(changes) {
       if (changes.reset) {
@@ -357,23 +385,45 @@
       this.dirty.clear();
     },
 
-    // Lays the cells out for the box's width; smaller cells for large projects.
+    font: "10px system-ui, sans-serif",
+
+    // Lays the cells out for the box's width (smaller cells for large projects), after a gutter
+    // wide enough for the largest frame number.
     layout() {
       const canvas = $("grid");
       const count = this.numbers.length;
       this.cell = count > 5000 ? 8 : count > 1000 ? 10 : 14;
       const pitch = this.cell + this.gap;
-      const width = Math.max(pitch, $("grid-box").clientWidth - 2);
-      this.columns = Math.max(1, Math.floor((width + this.gap) / pitch));
+      const context = canvas.getContext("2d");
+      context.font = this.font;
+      const widest = count ? Math.max(...[this.numbers[0], this.numbers[count - 1]].map((n) => context.measureText(String(n)).width)) : 0;
+      this.gutter = count ? Math.ceil(widest) + 8 : 0;
+      const width = Math.max(this.gutter + pitch, $("grid-box").clientWidth - 2);
+      this.columns = Math.max(1, Math.floor((width - this.gutter + this.gap) / pitch));
       const height = Math.max(1, Math.ceil(count / this.columns) * pitch);
       const ratio = window.devicePixelRatio || 1;
       canvas.style.width = width + "px";
       canvas.style.height = height + "px";
       canvas.width = Math.round(width * ratio);
       canvas.height = Math.round(height * ratio);
-      const context = canvas.getContext("2d");
       context.setTransform(ratio, 0, 0, ratio, 0, 0);
+      this.drawRowNumbers(context);
       return context;
+    },
+
+    // The first frame number of every row, or of every few rows when cells are small, so labels
+    // stay at least 14 px apart.
+    drawRowNumbers(context) {
+      const pitch = this.cell + this.gap;
+      const every = Math.max(1, Math.ceil(14 / pitch));
+      context.font = this.font;
+      context.fillStyle = "#667085";
+      context.textAlign = "right";
+      context.textBaseline = "middle";
+      for (let index = 0; index < this.numbers.length; index += this.columns * every) {
+        const y = Math.floor(index / this.columns) * pitch + this.cell / 2;
+        context.fillText(String(this.numbers[index]), this.gutter - 5, y);
+      }
     },
 
     draw() {
@@ -395,7 +445,7 @@
       const color = statusColors[status] || "#999";
       context.clearRect(x, y, size, size);
       if (status === RENDERING || status === DOWNLOADING) {
-        context.fillStyle = statusColors[0];
+        context.fillStyle = inFlightTints[status];
         context.fillRect(x, y, size, size);
         const filled = Math.round(size * Math.min(1, Math.max(0, this.fraction[index])));
         context.fillStyle = color;
@@ -407,16 +457,23 @@
         context.fillStyle = color;
         context.fillRect(x, y, size, size);
       }
+      if (this.numbers[index] === selectedFrame) {
+        context.strokeStyle = "#1d2330";
+        context.lineWidth = 2;
+        context.strokeRect(x + 1, y + 1, size - 2, size - 2);
+      }
     },
 
     cellOrigin(index) {
       const pitch = this.cell + this.gap;
-      return { x: (index % this.columns) * pitch, y: Math.floor(index / this.columns) * pitch };
+      return { x: this.gutter + (index % this.columns) * pitch, y: Math.floor(index / this.columns) * pitch };
     },
 
     // The frame position under a point of the canvas, or -1.
     indexAt(x, y) {
       const pitch = this.cell + this.gap;
+      x -= this.gutter;
+      if (x < 0) return -1;
       const column = Math.floor(x / pitch), row = Math.floor(y / pitch);
       if (column >= this.columns || x % pitch >= this.cell || y % pitch >= this.cell) return -1;
       const index = row * this.columns + column;
@@ -462,19 +519,38 @@
   let panelRequest = 0;
 
   function selectFrame(number) {
+    const previous = grid.indexOf.get(selectedFrame);
     selectedFrame = number;
+    // Redraw the old and the new selection's outline.
+    if (previous !== undefined) grid.dirty.add(previous);
+    if (grid.indexOf.has(number)) grid.dirty.add(grid.indexOf.get(number));
     $("frame-panel").hidden = number === null;
     if (number !== null) refreshFramePanel();
+    scheduleRender();
   }
 
-  // Log, job id and image path in one JSON-RPC batch; the error is the newest Error log entry.
+  // Shows a frame's panel and brings its cell into view (from the failed-frames list).
+  function jumpToFrame(number) {
+    selectFrame(number);
+    const index = grid.indexOf.get(number);
+    if (index === undefined) return;
+    const box = $("grid-box");
+    const { y } = grid.cellOrigin(index);
+    if (y < box.scrollTop || y + grid.cell > box.scrollTop + box.clientHeight) box.scrollTop = y - box.clientHeight / 2;
+    $("frame-panel").scrollIntoView({ block: "nearest" });
+  }
+
+  // Cause, log, job id and image path in one JSON-RPC batch. The panel leads with the cause (one
+  // line the tracker reads from what may be 16 KB of renderer output); the log follows, newest
+  // entry first, each long entry folded with its size.
   async function refreshFramePanel() {
     const number = selectedFrame, project = following;
     const request = ++panelRequest;
-    let log, jobID, imagePath;
+    let log, jobID, imagePath, cause;
     try {
-      [log, jobID, imagePath] = await rpcBatch([
+      [log, jobID, imagePath, cause] = await rpcBatch([
         ["getFrameLog", project, number], ["getFrameJobID", project, number], ["getImagePath", project, number],
+        ["getFrameCause", project, number],
       ]);
     } catch (error) {
       log = [String(error)];
@@ -483,17 +559,92 @@
     const index = grid.indexOf.get(number);
     const status = index === undefined ? null : grid.status[index];
     $("frame-title").textContent = `Frame ${number}`;
-    const errorEntry = status === ERROR ? [...(log || [])].reverse().find((line) => / Error( \(project error\))?: /.test(line)) : undefined;
+    const causeLine = $("frame-cause");
+    causeLine.hidden = status !== ERROR || !cause;
+    causeLine.textContent = status === ERROR && cause ? cause : "";
     setFacts($("frame-facts"), [
       ["Status", index === undefined ? "\u2014" : describeFrame(index).split(" \u00b7 ")[1]],
       ["Job", jobID ?? "\u2014"],
       ["Image", imagePath ?? "\u2014"],
-      ...(errorEntry ? [["Error", errorEntry.replace(/^\S+ Error( \(project error\))?: /, "")]] : []),
     ]);
-    const errorFact = $("frame-facts").querySelector('[data-fact="Error"] dd');
-    if (errorFact) errorFact.className = "error";
-    $("frame-log").textContent = (log || []).join("\n");
+    $("frame-log").replaceChildren(...[...(log || [])].reverse().map(logEntry));
   }
+
+  // One log line; a long one (a renderer's whole output) folded, its end shown when unfolded.
+  function logEntry(line) {
+    const lines = line.split("\n");
+    if (lines.length <= 3 && line.length <= 400) {
+      const entry = document.createElement("div");
+      entry.textContent = line;
+      return entry;
+    }
+    const entry = document.createElement("details");
+    const summary = document.createElement("summary");
+    const kilobytes = (new Blob([line]).size / 1024).toFixed(1);
+    summary.textContent = `${lines[0].slice(0, 160)} \u2026 (${lines.length} lines, ${kilobytes} KB)`;
+    const text = document.createElement("pre");
+    text.textContent = line;
+    entry.append(summary, text);
+    entry.addEventListener("toggle", () => { text.scrollTop = text.scrollHeight; });
+    return entry;
+  }
+
+  // ---- Failed frames: each with its cause; click one to open it ------------------------------
+
+  const failures = {
+    key: "",
+    timer: 0,
+    fetchedAt: 0,
+    list: [],
+
+    // Asks again when the project's errors changed, at most every 2 seconds.
+    follow(summary) {
+      const key = `${summary.project}|${summary.status_counts.Error}|${summary.first_error ? summary.first_error.frame : ""}|${summary.last_event_id}`;
+      if (summary.status_counts.Error === 0) {
+        this.key = key;
+        this.show([], 0);
+        return;
+      }
+      if (key === this.key) return;
+      this.key = key;
+      clearTimeout(this.timer);
+      const wait = Math.max(0, this.fetchedAt + 2000 - performance.now());
+      this.timer = setTimeout(() => this.fetch(summary.project, summary.status_counts.Error), wait);
+    },
+
+    async fetch(project, total) {
+      this.fetchedAt = performance.now();
+      let list;
+      try {
+        [list] = await rpcBatch([["getFailedFrames", project]]);
+      } catch (error) {
+        return;
+      }
+      if (project === following) this.show(list, total);
+    },
+
+    show(list, total) {
+      this.list = list;
+      $("failures").hidden = list.length === 0;
+      $("failure-count").textContent = total > list.length ? `${list.length} of ${total}` : String(list.length);
+      $("failure-list").replaceChildren(...list.map(([frame, cause]) => {
+        const item = document.createElement("li");
+        const button = document.createElement("button");
+        button.type = "button";
+        button.textContent = String(frame);
+        button.dataset.frame = String(frame);
+        button.onclick = () => jumpToFrame(frame);
+        item.append(button, cause);
+        return item;
+      }));
+    },
+
+    reset() {
+      clearTimeout(this.timer);
+      this.key = "";
+      this.show([], 0);
+    },
+  };
 
   // ---- Views and rendering -------------------------------------------------------------------
 
@@ -528,6 +679,7 @@
     $("project-view").hidden = following === null;
     document.title = following === null ? "rendertracker" : `${following} \u2014 rendertracker`;
     grid.load([]);
+    failures.reset();
     selectFrame(null);
     cursor = 0;
     connect();
@@ -559,6 +711,7 @@
       const { x, y } = grid.cellOrigin(index);
       return { status: grid.status[index], fraction: grid.fraction[index], x, y, size: grid.cell };
     },
+    get columns() { return grid.columns; },
     statusColors,
   };
 

@@ -4,6 +4,7 @@ Usage: monitor_page.py URL SCENARIO   (exits non-zero with a message on the firs
 SCREENSHOTS_DIR: where the screenshots go (docs/images for the documentation; default a temporary
 folder)."""
 import os
+import re
 import shutil
 import socket
 import sys
@@ -127,6 +128,13 @@ def projects_list():
             return [...bar.children].map((segment) => segment.style.width);""")
         check(widths[DONE] == "75%" and widths[ERROR] == "2.5%" and widths[RENDERING] == "2.5%" and widths[WAITING] == "20%",
               "the bar is split by status in proportion", widths)
+        causes = driver.execute_script("""return Object.fromEntries([...document.querySelectorAll("#projects tbody tr")]
+            .map((row) => [row.dataset.project, row.querySelector(".cause").textContent]))""")
+        check(causes == {"anna/fx_v012": "frame 31: mantra: Unable to open /textures/rock_31.rat: no such file",
+                         "bob/shot_v003": "", "carl/crowd_v007": "frame 1: mantra: Unable to open /textures/rock_1.rat: no such file"},
+              "a failed project's row shows its first failed frame and the cause", causes)
+        finish = rows["bob/shot_v003"]["finish"]
+        check(re.fullmatch(r"\d{1,2}:\d\d( [AP]M)?", finish), "a finished project's finish is a clock time (today: no date)", finish)
         screenshot(driver, "monitor-projects.png")
 
         driver.find_element("id", "filter").send_keys("crowd")
@@ -172,16 +180,19 @@ def project_view():
         size = canvas.size
         ActionChains(driver).move_to_element_with_offset(
             canvas, cell["x"] + cell["size"] // 2 - size["width"] // 2, cell["y"] + cell["size"] // 2 - size["height"] // 2).click().perform()
-        log, _ = wait_until(driver, '!document.getElementById("frame-panel").hidden && document.getElementById("frame-log").textContent',
-                            3, "the frame panel shows the log")
+        wait_until(driver, '!document.getElementById("frame-panel").hidden && document.getElementById("frame-log").textContent',
+                   3, "the frame panel shows the log")
+        log = driver.execute_script('return [...document.querySelectorAll("#frame-log > *")].map((e) => e.textContent)')
         expected = tracker.getFrameLog("dina/env_v020", 4)
-        check(log == "\n".join(expected) and "Error: mantra: Unable to open" in log, "the panel shows getFrameLog's lines", log)
+        check(log == list(reversed(expected)) and "Error: mantra: Unable to open" in log[0],
+              "the panel shows getFrameLog's lines, newest first", log)
         details = driver.execute_script("""return Object.fromEntries([...document.querySelectorAll("#frame-facts div")]
             .map((d) => [d.dataset.fact, d.querySelector("dd").textContent]))""")
+        cause = driver.execute_script('return document.getElementById("frame-cause").textContent')
         check(driver.find_element("id", "frame-title").text == "Frame 4" and details["Job"] == "404"
               and details["Image"] == "/render/dina/env_v020.0004.exr"
-              and details["Error"] == "mantra: Unable to open /textures/rock_4.rat: no such file",
-              "the panel shows the job id, image path and error", details)
+              and cause == "mantra: Unable to open /textures/rock_4.rat: no such file",
+              "the panel shows the cause, the job id and the image path", (cause, details))
         screenshot(driver, "monitor-frame-log.png")
     finally:
         driver.quit()
@@ -347,6 +358,92 @@ def many_projects():
         driver.quit()
 
 
+def mantra_output(last_line, size=16 * 1024):
+    """A failed mantra frame's whole output, as HQueue sends it: tile progress, then the error."""
+    lines = ["mantra: Loading /tmp/houdini_temp/hero_v013.1187.ifd", "mantra: Render mode: micropolygon"]
+    tile = 0
+    while len("\n".join(lines)) < size:
+        tile += 1
+        lines.append("ALF_PROGRESS %d%%  [tile %d of 960, 0 errors, 1 warning] elapsed 0:%02d:%02d" % (tile * 100 // 960, tile, tile // 60 % 60, tile % 60))
+    return "\n".join(lines + [last_line])
+
+
+def failure_cause():
+    """A 16 KB mantra error whose last line is the cause: the list names it, the failed-frames list
+    jumps to the frame, the panel leads with it without scrolling, the grid keeps its columns."""
+    project = "hana/hero_v013"
+    cause = "mantra: Error: cannot allocate 12.6 GB for texture cache (8.0 GB free on blade-17)"
+    frames = list(range(1001, 1241))
+    farm(project, frames, "900", {**{n: (DONE, 1) for n in range(1001, 1150)}, 1150: (RENDERING, 0.03)})
+    tracker.startedFrameRender(project, 1187, "1187", "/render/hero.1187.exr")
+    tracker.setFrameError(project, 1187, mantra_output(cause))
+    tracker.startedFrameRender(project, 1203, "1203", "/render/hero.1203.exr")
+    tracker.setFrameError(project, 1203, "Traceback (most recent call last):\n  File \"/pipe/render.py\", line 9, in <module>\n"
+                          "    raise RuntimeError('x')\nRuntimeError: output driver /out/karma1 not found")
+    driver = browser()
+    try:
+        driver.get(URL + "/")
+        wait_until(driver, 'document.querySelector(\'tr[data-project="%s"] .cause\')' % project, 5, "the project listed")
+        listed = driver.execute_script("""const row = document.querySelector('tr[data-project="%s"]');
+            return { cause: row.querySelector(".cause").textContent,
+                     errorWidth: row.querySelector(".bar .s6").getBoundingClientRect().width }""" % project)
+        check(listed["cause"] == "frame 1187: " + cause, "the list names the first failed frame and its cause", listed)
+        check(listed["errorWidth"] >= 4, "2 errors in 240 frames are visible on the bar (at least 4 px)", listed)
+
+        driver.get(URL + "/#project=" + urllib.parse.quote(project, safe=""))
+        wait_until(driver, "rendertrackerMonitor.frame(1240) !== null", 5, "the grid holds all 240 frames")
+        colors = driver.execute_script("return rendertrackerMonitor.statusColors")
+        check(cell_color(driver, 1150) != colors[WAITING] and cell_color(driver, 1151) == colors[WAITING],
+              "a frame rendering at 3% does not look Waiting", (cell_color(driver, 1150), colors[WAITING]))
+        check(frame(driver, 1001)["x"] > 0, "the grid leaves a gutter for the rows' frame numbers", frame(driver, 1001))
+        items, _ = wait_until(driver, """(() => { const items = [...document.querySelectorAll("#failure-list li")];
+            return items.length === 2 && items.map((li) => li.textContent); })()""", 5, "the failed-frames list")
+        check(items == ["1187" + cause, "1203RuntimeError: output driver /out/karma1 not found"],
+              "each failed frame with its cause, by frame number", items)
+        before = driver.execute_script("""return { columns: rendertrackerMonitor.columns, cell: rendertrackerMonitor.frame(1187),
+            box: document.getElementById("grid").getBoundingClientRect().toJSON() }""")
+
+        driver.find_element("css selector", '#failure-list button[data-frame="1187"]').click()
+        wait_until(driver, 'document.getElementById("frame-title").textContent === "Frame 1187" '
+                           '&& document.getElementById("frame-cause").textContent', 3, "the list jumps to frame 1187")
+        shown = driver.execute_script("""const cause = document.getElementById("frame-cause");
+            const box = cause.getBoundingClientRect(), side = document.getElementById("side").getBoundingClientRect();
+            const log = document.getElementById("frame-log");
+            return { text: cause.textContent, top: box.top, bottom: box.bottom, height: innerHeight,
+                     sideTop: side.top, sideBottom: side.bottom, logFits: log.scrollWidth <= log.clientWidth,
+                     columns: rendertrackerMonitor.columns, cell: rendertrackerMonitor.frame(1187),
+                     box: document.getElementById("grid").getBoundingClientRect().toJSON(),
+                     entries: [...log.children].map((e) => e.tagName) }""")
+        check(shown["text"] == cause, "the panel leads with the cause", shown["text"])
+        check(0 <= shown["top"] and shown["bottom"] <= shown["height"] and shown["sideTop"] <= shown["top"]
+              and shown["bottom"] <= shown["sideBottom"], "the cause is in view without scrolling", shown)
+        check(shown["entries"][0] == "DETAILS", "the 16 KB output is folded, newest entry first", shown["entries"])
+        check(shown["logFits"], "the log wraps: no horizontal scrolling", shown)
+        check(shown["columns"] == before["columns"] and shown["cell"] == before["cell"] and shown["box"] == before["box"],
+              "the grid keeps its columns and the clicked cell stays put when the panel opens", (before, shown))
+        screenshot(driver, "monitor-failure.png")
+    finally:
+        driver.quit()
+
+
+def phone():
+    """A phone-width window: no sideways scrolling in the list or the project view."""
+    farm("ivy/comp_v002", list(range(1, 121)), "950", {**{n: (DONE, 1) for n in range(1, 60)}, 60: (ERROR, 0)})
+    driver = browser(width=390, height=844)
+    try:
+        driver.get(URL + "/")
+        wait_until(driver, 'document.querySelector(\'tr[data-project="ivy/comp_v002"]\')', 5, "the list")
+        width = driver.execute_script("return [document.documentElement.scrollWidth, innerWidth]")
+        check(width[0] <= width[1], "the list fits the phone's width", width)
+        driver.get(URL + "/#project=" + urllib.parse.quote("ivy/comp_v002", safe=""))
+        wait_until(driver, "rendertrackerMonitor.frame(120) !== null", 5, "the grid")
+        width = driver.execute_script("return [document.documentElement.scrollWidth, innerWidth, rendertrackerMonitor.columns]")
+        check(width[0] <= width[1] and width[2] >= 10, "the project view fits the phone's width, 10+ columns", width)
+        screenshot(driver, "monitor-phone.png")
+    finally:
+        driver.quit()
+
+
 run({
     "many_projects": many_projects,
     "projects_list": projects_list,
@@ -354,4 +451,6 @@ run({
     "live_updates": live_updates,
     "reconnect": reconnect,
     "name_with_space": name_with_space,
+    "failure_cause": failure_cause,
+    "phone": phone,
 })
