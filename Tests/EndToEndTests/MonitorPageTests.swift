@@ -28,9 +28,9 @@ struct MonitorPageTests {
     }
 
     @Test(
-        "in headless Chromium: projects listed, frame cells and their states, live changes, reconnection, a name with a space, 3,500 projects, the cause of a failure, a phone's width",
+        "in headless Chromium: projects listed, frame cells and their states, live changes, reconnection, a name with a space, 3,500 projects, the cause of a failure, a phone's width, charts and past renders",
         .serialized,
-        arguments: ["projects_list", "project_view", "live_updates", "reconnect", "name_with_space", "many_projects", "failure_cause", "phone"])
+        arguments: ["projects_list", "project_view", "live_updates", "reconnect", "name_with_space", "many_projects", "failure_cause", "phone", "charts_and_history"])
     func inBrowser(_ scenario: String) async throws {
         try await PythonScript.expectScenario("monitor_page.py", scenario)
     }

@@ -313,6 +313,7 @@
     ]);
     fillBar($("project-bar"), summary);
     failures.follow(summary);
+    charts.follow(entry);
     const legend = $("legend");
     legend.replaceChildren(...statusNames.map((name, index) => {
       const item = document.createElement("li");
@@ -646,6 +647,343 @@
     },
   };
 
+  // ---- Charts: hand-written on <canvas> -----------------------------------------------------
+
+  // Why not Debian's libjs-chart.js (3.9, 200 KB): Chart.js keeps an element object per bar and
+  // animates them; 20,000 bars cost it far more than one pass of fillRect here (a few ms), and
+  // the page must stay within its first-render and update figures (docs/performance.md).
+
+  // Sizes a chart canvas to its box and the screen's pixel ratio; answers its 2D context and
+  // plot area (CSS pixels) inside margins for the axis labels.
+  function chartArea(canvas) {
+    const ratio = window.devicePixelRatio || 1;
+    const width = canvas.clientWidth || 600, height = canvas.clientHeight || 170;
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+    const context = canvas.getContext("2d");
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    context.clearRect(0, 0, width, height);
+    context.font = "10px system-ui, sans-serif";
+    return { context, left: 48, top: 8, width: width - 56, height: height - 28 };
+  }
+
+  // A y axis from 0 to `max` with 4 labelled lines, and x labels at the given positions.
+  function drawAxes(area, max, yLabel, xTicks) {
+    const { context, left, top, width, height } = area;
+    context.strokeStyle = "#e3e6eb";
+    context.fillStyle = "#667085";
+    context.lineWidth = 1;
+    context.textAlign = "right";
+    context.textBaseline = "middle";
+    for (let step = 0; step <= 4; step++) {
+      const y = Math.round(top + height - (height * step) / 4) + 0.5;
+      context.beginPath();
+      context.moveTo(left, y);
+      context.lineTo(left + width, y);
+      context.stroke();
+      context.fillText(yLabel((max * step) / 4), left - 4, y);
+    }
+    context.textAlign = "center";
+    context.textBaseline = "top";
+    let lastRight = -Infinity;
+    for (const { x, label } of xTicks) {
+      const half = context.measureText(label).width / 2;
+      if (x - half < lastRight + 8) continue; // never overlap two labels
+      context.fillText(label, Math.min(left + width - half, Math.max(left + half, x)), top + height + 4);
+      lastRight = x + half;
+    }
+  }
+
+  // Evenly spaced x labels from a list of positions: about one per 80 pixels.
+  function ticks(count, width, position, label) {
+    const every = Math.max(1, Math.ceil(count / Math.max(1, width / 80)));
+    const result = [];
+    for (let index = 0; index < count; index += every) result.push({ x: position(index), label: label(index) });
+    return result;
+  }
+
+  function shortClock(date) {
+    return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+
+  const statusIndex = (name) => Math.max(0, statusNames.indexOf(name));
+
+  // Render time per frame number: one bar per frame, coloured by status, height in proportion to
+  // its render seconds; `previous` (another render's frames) as a dark line over it, matched by
+  // frame number. Answers the bars' geometry (read by the tests).
+  function drawFrameTimes(canvas, frames, previous) {
+    const area = chartArea(canvas);
+    const { context, left, top, width, height } = area;
+    const before = new Map((previous || []).map((frame) => [frame.frame, frame.render_seconds]));
+    let max = 0;
+    for (const frame of frames) max = Math.max(max, frame.render_seconds || 0, before.get(frame.frame) || 0);
+    max = max || 1;
+    drawAxes(area, max, (value) => (max < 20 ? `${value.toFixed(1)}s` : duration(value)), ticks(frames.length, width,
+      (index) => left + ((index + 0.5) * width) / frames.length, (index) => String(frames[index].frame)));
+    const pitch = width / Math.max(1, frames.length);
+    const bars = [];
+    frames.forEach((frame, index) => {
+      const seconds = frame.render_seconds || 0;
+      const barHeight = (height * seconds) / max;
+      const x = left + index * pitch;
+      context.fillStyle = statusColors[statusIndex(frame.status)] || "#999";
+      context.fillRect(x, top + height - barHeight, Math.max(1, pitch - (pitch > 3 ? 1 : 0)), barHeight);
+      bars.push({ frame: frame.frame, x, width: pitch, height: barHeight, seconds });
+    });
+    if (before.size) {
+      context.strokeStyle = "#1d2330";
+      context.lineWidth = 1.5;
+      context.beginPath();
+      let drawing = false;
+      frames.forEach((frame, index) => {
+        const seconds = before.get(frame.frame);
+        if (seconds === undefined || seconds === null) { drawing = false; return; }
+        const x = left + (index + 0.5) * pitch, y = top + height - (height * seconds) / max;
+        if (drawing) context.lineTo(x, y); else context.moveTo(x, y);
+        drawing = true;
+      });
+      context.stroke();
+    }
+    return bars;
+  }
+
+  // "30% slower than render 12 from frame 1150 on": the frames both renders timed, split where the
+  // ratio of their total times before and after differs most (prefix sums: one pass).
+  function compareRenders(frames, previous, previousName) {
+    const before = new Map(previous.map((frame) => [frame.frame, frame.render_seconds]));
+    const pairs = frames.filter((frame) => frame.render_seconds > 0 && before.get(frame.frame) > 0)
+      .map((frame) => [frame.frame, frame.render_seconds, before.get(frame.frame)]);
+    if (pairs.length < 2) return "";
+    const total = pairs.reduce((sum, [, now, then]) => [sum[0] + now, sum[1] + then], [0, 0]);
+    const percent = (ratio) => `${Math.round(Math.abs(ratio - 1) * 100)}% ${ratio >= 1 ? "slower" : "faster"}`;
+    let best = null, now = 0, then = 0;
+    const least = Math.max(1, Math.floor(pairs.length / 20)); // at least 5% of the frames on each side
+    for (let split = 1; split < pairs.length; split++) {
+      now += pairs[split - 1][1];
+      then += pairs[split - 1][2];
+      if (split < least || pairs.length - split < least) continue;
+      const early = now / then, late = (total[0] - now) / (total[1] - then);
+      const gap = Math.abs(Math.log(late / early));
+      if (!best || gap > best.gap) best = { gap, early, late, frame: pairs[split][0] };
+    }
+    const overall = total[0] / total[1];
+    if (best && best.gap > Math.log(1.1) && Math.abs(best.early - 1) < 0.1) {
+      return `${percent(best.late)} than ${previousName} from frame ${best.frame} on`;
+    }
+    return Math.abs(overall - 1) < 0.02 ? `as fast as ${previousName}` : `${percent(overall)} than ${previousName}`;
+  }
+
+  // Frames finished per slice of the render's time (bars) and machines at work (line).
+  function drawTimeline(canvas, timeline) {
+    const area = chartArea(canvas);
+    const { context, left, top, width, height } = area;
+    if (!timeline.length) return;
+    const max = Math.max(1, ...timeline.map((slice) => Math.max(slice.completions, slice.rendering)));
+    const pitch = width / timeline.length;
+    drawAxes(area, max, (value) => String(Math.round(value)), ticks(timeline.length, width,
+      (index) => left + index * pitch, (index) => shortClock(new Date(timeline[index].start))));
+    context.fillStyle = statusColors[5];
+    timeline.forEach((slice, index) => {
+      const barHeight = (height * slice.completions) / max;
+      context.fillRect(left + index * pitch + 1, top + height - barHeight, Math.max(1, pitch - 2), barHeight);
+    });
+    context.strokeStyle = statusColors[RENDERING];
+    context.lineWidth = 2;
+    context.beginPath();
+    timeline.forEach((slice, index) => {
+      const x = left + (index + 0.5) * pitch, y = top + height - (height * slice.rendering) / max;
+      if (index) context.lineTo(x, y); else context.moveTo(x, y);
+    });
+    context.stroke();
+  }
+
+  // The predicted finish (a clock time, y) at each moment the estimate arrived (x).
+  function drawFinish(canvas, samples) {
+    const area = chartArea(canvas);
+    const { context, left, top, width, height } = area;
+    if (samples.length < 2) {
+      context.fillStyle = "#667085";
+      context.fillText("collecting: the estimate as it changes while this page is open", left, top + height / 2);
+      return;
+    }
+    const first = samples[0].at, last = samples[samples.length - 1].at;
+    let low = Infinity, high = -Infinity;
+    for (const { finish } of samples) { low = Math.min(low, finish); high = Math.max(high, finish); }
+    if (high - low < 60000) { low -= 30000; high += 30000; }
+    const x = (at) => left + (width * (at - first)) / Math.max(1, last - first);
+    const y = (finish) => top + height - (height * (finish - low)) / (high - low);
+    drawAxes(area, high - low, (value) => shortClock(new Date(low + value)), ticks(5, width,
+      (index) => left + (index * width) / 4, (index) => shortClock(new Date(first + (index * (last - first)) / 4))));
+    context.strokeStyle = statusColors[RENDERING];
+    context.lineWidth = 2;
+    context.beginPath();
+    samples.forEach(({ at, finish }, index) => (index ? context.lineTo(x(at), y(finish)) : context.moveTo(x(at), y(finish))));
+    context.stroke();
+  }
+
+  // The project view's charts and machine table, from the live render's getRenderReport (and
+  // the render before it of the same project, for comparison): asked again at most every 10 s
+  // while the project changes.
+  const charts = {
+    key: "",
+    timer: 0,
+    fetchedAt: 0,
+    report: null,
+    previous: null,
+    bars: [],
+    finishes: [],
+
+    finishDrawnAt: 0,
+
+    follow(entry) {
+      const { summary } = entry;
+      const left = leftNow(entry);
+      if (summary.state === "running" && left !== null) {
+        const at = Date.now(), finish = at + left * 1000;
+        const last = this.finishes[this.finishes.length - 1];
+        if (!last || at - last.at >= 1000) this.finishes.push({ at, finish });
+        if (this.finishes.length > 2000) this.finishes.splice(0, 1000);
+        if (at - this.finishDrawnAt > 2000) {
+          this.finishDrawnAt = at;
+          drawFinish($("chart-finish"), this.finishes);
+        }
+      }
+      const key = `${summary.project}|${summary.last_event_id}`;
+      if (key === this.key) return;
+      this.key = key;
+      clearTimeout(this.timer);
+      const wait = Math.max(0, this.fetchedAt + 10000 - performance.now());
+      this.timer = setTimeout(() => this.fetch(summary.project), this.report ? wait : 0);
+    },
+
+    async fetch(project) {
+      this.fetchedAt = performance.now();
+      try {
+        const [history] = await rpcBatch([["getRenderHistory", project]]);
+        const live = history.find((render) => render.ending === "live");
+        if (!live) return;
+        const previous = history.find((render) => render.render_id < live.render_id);
+        const calls = [["getRenderReport", live.render_id]];
+        if (previous && (!this.previous || this.previous.render.render_id !== previous.render_id)) {
+          calls.push(["getRenderReport", previous.render_id]);
+        }
+        const answers = await rpcBatch(calls);
+        if (project !== following) return;
+        this.report = answers[0];
+        if (answers[1]) this.previous = answers[1];
+        if (!previous) this.previous = null;
+        this.draw();
+      } catch (error) {
+        // The charts wait for the next change; the grid and the panel do not depend on them.
+      }
+    },
+
+    draw() {
+      if (!this.report) return;
+      const previousFrames = this.previous ? this.previous.frames : null;
+      this.bars = drawFrameTimes($("chart-frame-times"), this.report.frames, previousFrames);
+      $("compare-note").textContent = previousFrames
+        ? `line: render ${this.previous.render.render_id} (${clockTime(this.previous.render.started)}); this one is `
+          + (compareRenders(this.report.frames, previousFrames, `render ${this.previous.render.render_id}`) || "not comparable yet")
+        : "";
+      drawTimeline($("chart-timeline"), this.report.timeline);
+      drawFinish($("chart-finish"), this.finishes);
+      showMachines(this.report);
+    },
+
+    reset() {
+      clearTimeout(this.timer);
+      Object.assign(this, { key: "", report: null, previous: null, bars: [], finishes: [] });
+      for (const id of ["chart-frame-times", "chart-timeline", "chart-finish"]) chartArea($(id));
+      $("compare-note").textContent = "";
+      $("machines").hidden = true;
+    },
+  };
+
+  // Failures and mean frame time by machine (the client address that started each render); a
+  // machine with failures, or 1.5 times slower than the median machine, is marked.
+  function showMachines(report) {
+    const failures = new Map(report.failures_by_machine.map(({ machine, failures }) => [machine, failures]));
+    const machines = new Map(report.machines.map((entry) => [entry.machine, entry]));
+    for (const machine of failures.keys()) if (!machines.has(machine)) machines.set(machine, { machine, frames: 0, mean_seconds: null });
+    const means = [...machines.values()].map((entry) => entry.mean_seconds).filter((mean) => mean !== null).sort((a, b) => a - b);
+    const median = means.length ? means[Math.floor(means.length / 2)] : null;
+    const rows = [...machines.values()].sort((a, b) => (failures.get(b.machine) || 0) - (failures.get(a.machine) || 0)
+      || (b.mean_seconds || 0) - (a.mean_seconds || 0));
+    $("machines").hidden = rows.length === 0;
+    $("machine-table").tBodies[0].replaceChildren(...rows.map((entry) => {
+      const row = document.createElement("tr");
+      const failed = failures.get(entry.machine) || 0;
+      const slow = median !== null && entry.mean_seconds !== null && entry.mean_seconds > 1.5 * median;
+      row.className = failed || slow ? "bad" : "";
+      row.dataset.machine = entry.machine;
+      for (const text of [entry.machine, String(entry.frames), entry.mean_seconds === null ? "\u2014" : duration(entry.mean_seconds), String(failed)]) {
+        const cell = document.createElement("td");
+        cell.textContent = text;
+        row.append(cell);
+      }
+      return row;
+    }));
+  }
+
+  // ---- Past renders --------------------------------------------------------------------------
+
+  const history = { project: null, renders: [], chosen: null, reports: new Map(), bars: [] };
+
+  async function showHistory(project) {
+    history.project = project;
+    $("history-name").textContent = `${project}: past renders`;
+    $("history-back").href = "#project=" + encodeURIComponent(project);
+    let renders = [];
+    try {
+      [renders] = await rpcBatch([["getRenderHistory", project]]);
+    } catch (error) {
+      $("notice").textContent = `Could not read the render history (${error.message}).`;
+    }
+    if (history.project !== project) return;
+    history.renders = renders;
+    $("no-history").hidden = renders.length > 0;
+    $("history").tBodies[0].replaceChildren(...renders.map((render) => {
+      const row = document.createElement("tr");
+      row.dataset.render = String(render.render_id);
+      const cells = [
+        ["render", String(render.render_id)], ["started", clockTime(render.started)], ["state", render.state],
+        ["ending", render.ending], ["frames", String(render.frames)], ["done", String(render.done)],
+        ["errors", String(render.errors)], ["machine", duration(render.render_seconds)], ["wall", duration(render.wall_seconds)],
+        ["job", render.job_id],
+      ];
+      for (const [column, text] of cells) {
+        const cell = document.createElement("td");
+        cell.dataset.column = column;
+        cell.textContent = text;
+        row.append(cell);
+      }
+      row.onclick = () => chooseRender(render.render_id);
+      return row;
+    }));
+    if (renders.length) chooseRender(renders[0].render_id);
+  }
+
+  // Draws the chosen render's frame times over the render before it.
+  async function chooseRender(id) {
+    history.chosen = id;
+    for (const row of $("history").tBodies[0].rows) row.classList.toggle("chosen", row.dataset.render === String(id));
+    const index = history.renders.findIndex((render) => render.render_id === id);
+    const previous = history.renders[index + 1];
+    const wanted = [id, ...(previous ? [previous.render_id] : [])].filter((render) => !history.reports.has(render));
+    if (wanted.length) {
+      const answers = await rpcBatch(wanted.map((render) => ["getRenderReport", render]));
+      wanted.forEach((render, position) => history.reports.set(render, answers[position]));
+    }
+    if (history.chosen !== id) return;
+    const report = history.reports.get(id), before = previous ? history.reports.get(previous.render_id) : null;
+    if (!report) return;
+    history.bars = drawFrameTimes($("chart-history"), report.frames, before ? before.frames : null);
+    $("history-compare").textContent = `render ${id}` + (before
+      ? ` (bars) over render ${previous.render_id} (line): ` + (compareRenders(report.frames, before.frames, `render ${previous.render_id}`) || "no frames timed in both")
+      : ", the first kept");
+  }
+
   // ---- Views and rendering -------------------------------------------------------------------
 
   let renderPending = false;
@@ -668,18 +1006,37 @@
     }
   }
 
-  // `#project=<name>` shows a project; anything else the list. Each view has its own stream,
-  // opened from cursor 0: the first batch is the whole view.
+  // `#project=<name>` shows a project, `#history=<name>` its past renders; anything else the
+  // list. The list and a project have their own stream, opened from cursor 0: the first batch is
+  // the whole view. Past renders do not change: they are asked once, with no stream.
+  let showingHistory = null;
+
   function showView() {
-    const match = /^#project=(.*)$/.exec(location.hash);
-    const next = match ? decodeURIComponent(match[1]) : null;
-    if (next === following && source) return;
+    const match = /^#(project|history)=(.*)$/.exec(location.hash);
+    const name = match ? decodeURIComponent(match[2]) : null;
+    const historyOf = match && match[1] === "history" ? name : null;
+    const next = historyOf === null ? name : null;
+    $("history-view").hidden = historyOf === null;
+    $("projects-view").hidden = next !== null || historyOf !== null;
+    $("project-view").hidden = next === null;
+    if (historyOf !== null) {
+      if (source) source.close();
+      clearTimeout(retryTimer);
+      source = null;
+      following = null;
+      showingHistory = historyOf;
+      document.title = `${historyOf} past renders \u2014 rendertracker`;
+      showHistory(historyOf);
+      return;
+    }
+    if (next === following && source && showingHistory === null) return;
+    showingHistory = null;
     following = next;
-    $("projects-view").hidden = following !== null;
-    $("project-view").hidden = following === null;
     document.title = following === null ? "rendertracker" : `${following} \u2014 rendertracker`;
+    if (following !== null) $("history-link").href = "#history=" + encodeURIComponent(following);
     grid.load([]);
     failures.reset();
+    charts.reset();
     selectFrame(null);
     cursor = 0;
     connect();
@@ -696,6 +1053,7 @@
     setUpGrid();
     for (const id of ["filter", "sort", "hide-finished"]) $(id).addEventListener("input", scheduleRender);
     window.addEventListener("hashchange", showView);
+    window.addEventListener("resize", () => charts.draw());
     // Elapsed and time left count on between batches.
     setInterval(scheduleRender, 1000);
     showView();
@@ -712,6 +1070,8 @@
       return { status: grid.status[index], fraction: grid.fraction[index], x, y, size: grid.cell };
     },
     get columns() { return grid.columns; },
+    get chartBars() { return charts.bars; },
+    get historyBars() { return history.bars; },
     statusColors,
   };
 

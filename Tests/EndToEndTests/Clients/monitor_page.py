@@ -444,6 +444,80 @@ def phone():
         driver.quit()
 
 
+def timed_render(project, seconds_by_frame, failed=(), job="1"):
+    """Starts every frame at once and finishes frame n after seconds_by_frame[n] of real time
+    (the daemon times renders by its own clock), or fails it then when n is in `failed`."""
+    frames = sorted(seconds_by_frame)
+    tracker.startedRenderProject(project, frames, False, job)
+    batch = xmlrpc.client.MultiCall(tracker)
+    for number in frames:
+        batch.startedFrameRender(project, number, job, "/render/%s.%04d.exr" % (project, number))
+    batch()
+    started = time.monotonic()
+    for number in sorted(frames, key=lambda n: seconds_by_frame[n]):
+        time.sleep(max(0, started + seconds_by_frame[number] - time.monotonic()))
+        if number in failed:
+            tracker.setFrameError(project, number, "mantra: Error: license server timed out")
+        else:
+            tracker.setFrameRenderFraction(project, number, 1.0)
+
+
+def charts_and_history():
+    """Two renders of one shot, the second slower from frame 6 on: the render-time chart has one
+    bar per frame in proportion, the history view lists both renders with their numbers, and the
+    comparison names the frame where it got slower."""
+    project = "lena/shot_v013"
+    timed_render(project, {n: 0.2 * n for n in range(1, 11)})
+    timed_render(project, {n: 0.2 * n * (1.6 if n >= 6 else 1) for n in range(1, 11)}, failed=(9, 10), job="2")
+    history = tracker.getRenderHistory(project)
+    check([(r["ending"], r["frames"], r["done"], r["errors"]) for r in history] == [("live", 10, 8, 2), ("replaced", 10, 10, 0)],
+          "the tracker kept both renders", history)
+    report = tracker.getRenderReport(history[0]["render_id"])
+    driver = browser()
+    try:
+        driver.get(URL + "/#project=" + urllib.parse.quote(project, safe=""))
+        bars, _ = wait_until(driver, "rendertrackerMonitor.chartBars.length === 10 && rendertrackerMonitor.chartBars", 10,
+                             "the render-time chart has one bar per frame")
+        seconds = {frame["frame"]: frame["render_seconds"] or 0 for frame in report["frames"]}
+        tallest = max(bars, key=lambda bar: bar["height"])
+        check([bar["frame"] for bar in bars] == list(range(1, 11)), "the bars in frame order", [bar["frame"] for bar in bars])
+        check(all(abs(bar["height"] / tallest["height"] - seconds[bar["frame"]] / max(seconds.values())) < 0.01 for bar in bars),
+              "bar heights in proportion to render times", [(bar["frame"], round(bar["height"], 1), seconds[bar["frame"]]) for bar in bars])
+        check(bars[8]["height"] == 0 and bars[9]["height"] == 0, "failed frames have no render time", bars[8:])
+        pixel = driver.execute_script("""const bar = rendertrackerMonitor.chartBars[7], canvas = document.getElementById("chart-frame-times");
+            const ratio = canvas.width / canvas.clientWidth, y = canvas.clientHeight - 20 - bar.height / 4;
+            const [r, g, b] = canvas.getContext("2d").getImageData(Math.round((bar.x + bar.width / 2) * ratio), Math.round(y * ratio), 1, 1).data;
+            return "#" + [r, g, b].map((v) => v.toString(16).padStart(2, "0")).join("");""")
+        colors = driver.execute_script("return rendertrackerMonitor.statusColors")
+        check(pixel == colors[DONE], "a Done frame's bar is drawn in Done's colour", pixel)
+        note = driver.execute_script('return document.getElementById("compare-note").textContent')
+        check("slower than render %d from frame 6 on" % history[1]["render_id"] in note, "the comparison names where it got slower", note)
+        machines = driver.execute_script("""return [...document.querySelectorAll("#machine-table tbody tr")]
+            .map((row) => [...row.cells].map((cell) => cell.textContent).concat(row.className))""")
+        check(len(machines) == 1 and machines[0][0] == "127.0.0.1" and machines[0][1] == "8" and machines[0][3] == "2"
+              and machines[0][4] == "bad", "the machine table: frames done, failures, marked", machines)
+        screenshot(driver, "monitor-charts.png")
+
+        driver.find_element("id", "history-link").click()
+        rows, _ = wait_until(driver, """(() => { const rows = [...document.querySelectorAll("#history tbody tr")];
+            return rows.length === 2 && rows.map((row) => Object.fromEntries([...row.cells].map((c) => [c.dataset.column, c.textContent]))); })()""",
+            5, "the history view lists the two renders")
+
+        def duration(value):
+            return "%ds" % int(value + 0.5)
+        expected = [{"render": str(r["render_id"]), "state": r["state"], "ending": r["ending"], "frames": "10", "done": str(r["done"]),
+                     "errors": str(r["errors"]), "machine": duration(r["render_seconds"]), "wall": duration(r["wall_seconds"]),
+                     "job": r["job_id"]} for r in history]
+        got = [{key: row[key] for key in expected[0]} for row in rows]
+        check(got == expected, "each render's state, frames, errors, machine time and wall time", (got, expected))
+        compare, _ = wait_until(driver, 'rendertrackerMonitor.historyBars.length === 10 && document.getElementById("history-compare").textContent',
+                                5, "the history's comparison chart")
+        check("from frame 6 on" in compare, "the history compares the render with the one before", compare)
+        screenshot(driver, "monitor-history.png")
+    finally:
+        driver.quit()
+
+
 run({
     "many_projects": many_projects,
     "projects_list": projects_list,
@@ -453,4 +527,5 @@ run({
     "name_with_space": name_with_space,
     "failure_cause": failure_cause,
     "phone": phone,
+    "charts_and_history": charts_and_history,
 })
