@@ -1,3 +1,4 @@
+import Foundation
 public import Hummingbird
 public import Logging
 public import LuaPlugins
@@ -36,6 +37,9 @@ public struct RenderTrackerConfiguration: Sendable {
     /// file; `rendertracker serve` defaults to `StoreLocation.defaultSQLite`.
     public var store: StoreLocation
     public var storeOptions: StoreOptions
+    /// Folders whose Done frames' images the monitor shows as thumbnails (`--preview-root`);
+    /// empty: no previews.
+    public var previewRoots: [String] = []
 
     public init(
         host: String = "0.0.0.0", port: Int = 5002, limits: RPCServerLimits = .init(), trackerLimits: TrackerLimits = .init(),
@@ -70,7 +74,8 @@ public struct RenderTrackerConfiguration: Sendable {
 /// Routes and the policy on each group:
 /// - `POST /`, `/RPC2`, `/rpc`: same origin, request timing, body limits and inflation;
 /// - `/admin/plugins`: this machine only, same origin;
-/// - `GET /`, `/monitor/*`, `/events`, `/metrics`, `/healthz`: reads, open to all.
+/// - `GET /`, `/monitor/*`, `/events`, `/preview`, `/metrics`, `/healthz`: reads, open to all
+///   (`/preview` answers only images under the configured `--preview-root` folders).
 /// - Throws: `RenderLogRecorder.OpenError` when the configuration's render log cannot be opened,
 ///   `StoreError` when the store cannot be opened or read (in use, damaged, unwritable).
 /// - Parameters:
@@ -131,6 +136,11 @@ public func buildApplication(
         PluginAdminRoutes(plugins: plugins).add(to: admin)
     }
     MonitorPage.addRoutes(to: router)
+    let previews = configuration.previewRoots.isEmpty ? nil : PreviewImages(
+        roots: try PreviewRoots(configuration.previewRoots),
+        cacheFolder: FileManager.default.temporaryDirectory.appendingPathComponent("rendertracker-previews-\(ProcessInfo.processInfo.processIdentifier)"))
+    let preview = PreviewRoute(images: previews, tracker: core.tracker)
+    router.get("/preview") { request, _ in try await preview.respond(to: request) }
     let events = EventStream(core: core, logger: logger)
     router.get("/events") { request, context in try events.respond(to: request, context: context) }
     router.addMonitoringRoutes(metrics: metrics, tracker: core.tracker, store: core.store)

@@ -82,6 +82,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Live projects kept in memory; past it, finished projects leave memory first (they stay in the history).")
     var maxLiveProjects = TrackerLimits().maxLiveProjects
 
+    @Option(name: .customLong("preview-root"), help: ArgumentHelp(
+        "A folder whose rendered images the monitor may show as thumbnails of Done frames (repeatable).",
+        discussion: "PNG and JPEG as they are, EXR through oiiotool when installed; never a file outside these folders."))
+    var previewRoots: [String] = []
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")); got \(logLevel)")
@@ -111,6 +116,11 @@ struct ServeCommand: AsyncParsableCommand {
         guard syncInterval >= 0, syncInterval.isFinite else { throw ValidationError("--sync-interval must be 0 or a number of seconds") }
         guard keepHistory >= 0, keepHistory.isFinite else { throw ValidationError("--keep-history must be 0 (for ever) or a number of days") }
         guard maxLiveProjects > 0 else { throw ValidationError("--max-live-projects must be positive") }
+        do {
+            _ = try PreviewRoots(previewRoots)
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     func run() async throws {
@@ -128,7 +138,7 @@ struct ServeCommand: AsyncParsableCommand {
                 "maxConnections": "\(connections)", "limit": "\(files.now)",
             ])
         }
-        let configuration = RenderTrackerConfiguration(
+        var configuration = RenderTrackerConfiguration(
             host: host,
             port: port,
             limits: RPCServerLimits(maxBodyBytes: maxBodyBytes, maxDepth: maxDepth, maxHeldBodyBytes: maxHeldBodyBytes),
@@ -145,6 +155,7 @@ struct ServeCommand: AsyncParsableCommand {
             store: try store.map { text throws(StoreError) in try StoreLocation(parsing: text) } ?? .defaultSQLite,
             storeOptions: StoreOptions(syncIntervalSeconds: syncInterval, keepHistoryDays: keepHistory == 0 ? nil : keepHistory)
         )
+        configuration.previewRoots = previewRoots
         do {
             let app = try buildApplication(configuration: configuration, logger: logger) { [logger, host] port in
                 logger.notice("rendertracker listening", metadata: ["address": "\(host):\(port)"])

@@ -34,4 +34,15 @@ struct MonitorPageTests {
     func inBrowser(_ scenario: String) async throws {
         try await PythonScript.expectScenario("monitor_page.py", scenario)
     }
+
+    /// The folder `monitor_page.py previews` puts its images in (and one beside it, outside).
+    static let previewRoot = FileManager.default.temporaryDirectory.appendingPathComponent("rendertracker-monitor-previews")
+
+    @Test("in headless Chromium: a Done frame's PNG under --preview-root shows in its panel; one outside gets the placeholder")
+    func previews() async throws {
+        try FileManager.default.createDirectory(at: Self.previewRoot, withIntermediateDirectories: true)
+        var configuration = RenderTrackerConfiguration()
+        configuration.previewRoots = [Self.previewRoot.path]
+        try await PythonScript.expectScenario("monitor_page.py", "previews", configuration: configuration)
+    }
 }

@@ -11,7 +11,7 @@
   // A frame in flight fills its cell from the bottom over a tint of its colour, never over Waiting's
   // grey: a frame at 3% must not look Waiting.
   const inFlightTints = { 3: "#d3e3fb", 4: "#c8ecf0" };
-  const RENDERING = 3, DOWNLOADING = 4, ERROR = 6;
+  const RENDERING = 3, DOWNLOADING = 4, DONE = 5, ERROR = 6;
   let statusNames = ["Waiting", "Generating IFD", "IFD Ready", "Rendering", "Downloading", "Done", "Error"];
 
   // ---- JSON-RPC ----------------------------------------------------------------------------
@@ -569,6 +569,29 @@
       ["Image", imagePath ?? "\u2014"],
     ]);
     $("frame-log").replaceChildren(...[...(log || [])].reverse().map(logEntry));
+    showPreview(project, number, status, request);
+  }
+
+  // A Done frame's thumbnail (`serve --preview-root`), or the tracker's reason as a placeholder;
+  // nothing at all when the daemon has previews off.
+  async function showPreview(project, number, status, request) {
+    const box = $("frame-preview"), image = box.querySelector("img"), caption = box.querySelector("figcaption");
+    if (status !== DONE) { box.hidden = true; return; }
+    let response, body;
+    try {
+      response = await fetch("/preview?" + new URLSearchParams({ project, frame: String(number) }));
+      body = response.ok ? await response.blob() : await response.text();
+    } catch (error) {
+      response = null;
+      body = String(error);
+    }
+    if (request !== panelRequest) return;
+    if (response && !response.ok && body.startsWith("previews are off")) { box.hidden = true; return; }
+    box.hidden = false;
+    if (image.src.startsWith("blob:")) URL.revokeObjectURL(image.src);
+    image.hidden = !(response && response.ok);
+    image.src = response && response.ok ? URL.createObjectURL(body) : "";
+    caption.textContent = response && response.ok ? "" : `No preview: ${body}`;
   }
 
   // One log line; a long one (a renderer's whole output) folded, its end shown when unfolded.
@@ -1070,6 +1093,7 @@
       return { status: grid.status[index], fraction: grid.fraction[index], x, y, size: grid.cell };
     },
     get columns() { return grid.columns; },
+    select: selectFrame,
     get chartBars() { return charts.bars; },
     get historyBars() { return history.bars; },
     statusColors,

@@ -518,6 +518,42 @@ def charts_and_history():
         driver.quit()
 
 
+def previews():
+    """With --preview-root (MonitorPageTests makes ROOT, the daemon's root): a Done frame whose PNG
+    lies under it shows the image in its panel; a Done frame whose image is outside shows the
+    placeholder with the reason, and no image."""
+    root = os.path.join(tempfile.gettempdir(), "rendertracker-monitor-previews")
+    outside = os.path.join(tempfile.gettempdir(), "rendertracker-monitor-previews-outside")
+    os.makedirs(outside, exist_ok=True)
+    png = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                        "1f15c4890000000d49444154789c63f8cfc0f01f00050001ff89993d1d0000000049454e44ae426082")
+    for folder in (root, outside):
+        with open(os.path.join(folder, "shot.0001.png"), "wb") as image:
+            image.write(png)
+    tracker.startedRenderProject("mia/preview_v001", [1, 2], False, "1")
+    for number, folder in ((1, root), (2, outside)):
+        tracker.startedFrameRender("mia/preview_v001", number, "1", os.path.join(folder, "shot.0001.png"))
+        tracker.setFrameRenderFraction("mia/preview_v001", number, 1.0)
+    driver = browser()
+    try:
+        driver.get(URL + "/#project=" + urllib.parse.quote("mia/preview_v001", safe=""))
+        wait_until(driver, "rendertrackerMonitor.frame(2) !== null", 5, "the grid")
+        driver.execute_script("rendertrackerMonitor.select(1)")
+        shown, _ = wait_until(driver, """(() => { const img = document.querySelector("#frame-preview img");
+            return !document.getElementById("frame-preview").hidden && !img.hidden && img.complete && img.naturalWidth > 0
+                && { width: img.naturalWidth, caption: document.querySelector("#frame-preview figcaption").textContent }; })()""",
+            5, "frame 1's preview")
+        check(shown["width"] == 1 and shown["caption"] == "", "the PNG under the root is shown", shown)
+        driver.execute_script("rendertrackerMonitor.select(2)")
+        placeholder, _ = wait_until(driver, """document.getElementById("frame-title").textContent === "Frame 2"
+            && document.querySelector("#frame-preview figcaption").textContent""", 5, "frame 2's placeholder")
+        hidden = driver.execute_script('return document.querySelector("#frame-preview img").hidden')
+        check(hidden and "not a file under a --preview-root" in placeholder, "no image outside the root: the placeholder says why",
+              (hidden, placeholder))
+    finally:
+        driver.quit()
+
+
 run({
     "many_projects": many_projects,
     "projects_list": projects_list,
@@ -528,4 +564,5 @@ run({
     "failure_cause": failure_cause,
     "phone": phone,
     "charts_and_history": charts_and_history,
+    "previews": previews,
 })
