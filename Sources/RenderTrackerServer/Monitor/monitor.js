@@ -952,8 +952,10 @@
 
     reset() {
       clearTimeout(this.timer);
+      // Clearing sizes the canvases, a layout before the view's first batch: only when drawn on.
+      const drawn = this.report !== null || this.finishes.length > 0;
       Object.assign(this, { key: "", report: null, previous: null, bars: [], finishes: [], stale: false });
-      for (const id of ["chart-frame-times", "chart-timeline", "chart-finish"]) chartArea($(id));
+      if (drawn) for (const id of ["chart-frame-times", "chart-timeline", "chart-finish"]) chartArea($(id));
       $("compare-note").textContent = "";
       $("machines").hidden = true;
     },
