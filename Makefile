@@ -51,7 +51,7 @@ test-deps:
 # The screenshots in docs/monitor.md, from the browser tests' scenarios on a fresh debug daemon.
 monitor-screenshots: deps test-deps
 	$(SWIFT) build --product rendertracker
-	for scenario in projects_list project_view; do \
+	for scenario in projects_list project_view failure_cause phone charts_and_history; do \
 	  .build/debug/rendertracker serve --store memory --host 127.0.0.1 --port $(PORT) --log-level warning & pid=$$!; sleep 1; \
 	  SCREENSHOTS_DIR=docs/images python3 Tests/EndToEndTests/Clients/monitor_page.py http://127.0.0.1:$(PORT) $$scenario \
 	    >/dev/null; status=$$?; kill $$pid; wait $$pid; [ $$status = 0 ] || exit $$status; done

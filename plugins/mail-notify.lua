@@ -5,7 +5,8 @@ one), so the daemon needs no mail server settings of its own.
 
 The mail names the project and its job id, counts its frames (done, failed,
 total), gives start and finish times (the daemon's time zone) and how long the
-render took, and for a failed render quotes the first error with its frame.
+render took, and for a failed render the cause of the first error (one line,
+the event's `cause`) with its frame, then that error as the farm sent it.
 Each render is mailed once per outcome, even when its last frame downloads
 after rendering (which makes it "done" twice).
 
@@ -162,8 +163,12 @@ local function message(e)
     "Elapsed:  " .. duration(e.elapsed),
   }
   if not ok and e.first_error then
+    local frame = e.first_error_frame and (" (frame " .. e.first_error_frame .. ")") or ""
     body[#body + 1] = ""
-    body[#body + 1] = (e.first_error_frame and ("First error (frame " .. e.first_error_frame .. "):") or "Error:")
+    body[#body + 1] = "Cause" .. frame .. ":"
+    body[#body + 1] = body_text(e.cause or e.first_error)
+    body[#body + 1] = ""
+    body[#body + 1] = "First error" .. frame .. ", as the farm sent it:"
     body[#body + 1] = body_text(e.first_error)
   end
   body[#body + 1] = ""

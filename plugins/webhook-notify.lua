@@ -3,8 +3,11 @@ webhook-notify.lua: a chat message (Slack, Microsoft Teams, Discord) or a JSON
 post to any web service when a render finishes or fails.
 
 Each message names the project and its job id, counts its frames (done, failed,
-total), says how long the render took, and for a failed render quotes the first
-error (the one that has stood longest) with its frame. A failed render can
+total), says how long the render took, and for a failed render gives the cause
+of the first error (the one that has stood longest) with its frame: one line
+read from what may be the renderer's whole output (the event's `cause`; the
+full message stays in the monitor and in the generic format's first_error).
+A failed render can
 mention someone. Each render is announced once per outcome, even when its
 last frame downloads after rendering (which makes it "done" twice).
 
@@ -28,7 +31,8 @@ environment, which wins over the file; keep secrets in the environment):
                  channel, e.g. `farm-north`. default: none
   authorization  Sent as the Authorization header, e.g. `Bearer 0123abcd`.
                  default: none
-  error_limit    Bytes of the first error kept (cut at a character boundary).
+  error_limit    Bytes of the cause and of the generic format's first_error
+                 kept (cut at a character boundary).
                  default: 500
 
 Example webhook-notify.conf:
@@ -47,7 +51,7 @@ What each format posts:
            only the configured mention can ping; text from the farm cannot.
   generic  Every fact as JSON fields: event, project, job_id, state,
            frame_count, done, failed, counts, started, finished,
-           elapsed_seconds, elapsed, first_error, first_error_frame, mention,
+           elapsed_seconds, elapsed, cause, first_error, first_error_frame, mention,
            label, text.
 
 Bodies are written with tracker.json (the daemon's JSON encoder: strings
@@ -107,8 +111,9 @@ local function describe(e)
   end
   if not ok and e.first_error then
     facts.first_error = clip(e.first_error, ERROR_LIMIT)
+    facts.cause = clip(e.cause or one_line(e.first_error), ERROR_LIMIT)
     facts.first_error_frame = e.first_error_frame
-    facts.error_heading = e.first_error_frame and ("First error (frame " .. e.first_error_frame .. ")") or "Error"
+    facts.error_heading = e.first_error_frame and ("Cause (frame " .. e.first_error_frame .. ")") or "Cause"
   end
   if LABEL then facts.title = "[" .. LABEL .. "] " .. facts.title end
   facts.mention = (not ok) and MENTION or nil
@@ -129,10 +134,10 @@ local BODIES = {}
 
 function BODIES.slack(f)
   local lines = { (f.mention and (f.mention .. " ") or "") .. "*" .. slack_escape(f.title) .. "*", slack_escape(f.summary) }
-  if f.first_error then
+  if f.cause then
     lines[#lines + 1] = f.error_heading .. ":"
     -- A code block keeps the farm's text literal; it cannot contain ``` itself.
-    lines[#lines + 1] = "```" .. slack_escape(f.first_error:gsub("```", "'''")) .. "```"
+    lines[#lines + 1] = "```" .. slack_escape(f.cause:gsub("```", "'''")) .. "```"
   end
   return { text = table.concat(lines, "\n") }
 end
@@ -143,8 +148,8 @@ function BODIES.discord(f)
     description = discord_escape(f.summary),
     color = f.ok and 0x2EB67D or 0xE01E5A,
   }
-  if f.first_error then
-    embed.fields = { { name = f.error_heading, value = clip(discord_escape(f.first_error), 1024) } }
+  if f.cause then
+    embed.fields = { { name = f.error_heading, value = clip(discord_escape(f.cause), 1024) } }
   end
   return {
     content = f.mention or "",
@@ -166,9 +171,9 @@ function BODIES.teams(f)
       { title = "Job", value = f.job_id },
     },
   }
-  if f.first_error then
+  if f.cause then
     body[#body + 1] = { type = "TextBlock", text = f.error_heading, weight = "Bolder", wrap = true }
-    body[#body + 1] = { type = "TextBlock", text = f.first_error, wrap = true, fontType = "Monospace" }
+    body[#body + 1] = { type = "TextBlock", text = f.cause, wrap = true, fontType = "Monospace" }
   end
   return {
     type = "message",
@@ -181,12 +186,12 @@ end
 
 function BODIES.generic(f)
   local text = f.title .. ": " .. f.summary
-  if f.first_error then text = text .. ". " .. f.error_heading .. ": " .. one_line(f.first_error) end
+  if f.cause then text = text .. ". " .. f.error_heading .. ": " .. f.cause end
   return {
     event = f.event, project = f.project, job_id = f.job_id, state = f.state, label = LABEL,
     frame_count = f.total, done = f.done, failed = f.failed, counts = f.counts,
     started = f.started, finished = f.finished, elapsed_seconds = f.elapsed_seconds, elapsed = f.elapsed,
-    first_error = f.first_error, first_error_frame = f.first_error_frame, mention = f.mention,
+    cause = f.cause, first_error = f.first_error, first_error_frame = f.first_error_frame, mention = f.mention,
     text = (f.mention and (f.mention .. " ") or "") .. text,
   }
 end

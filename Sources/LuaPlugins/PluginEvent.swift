@@ -46,7 +46,8 @@ public struct PluginEvent: Sendable, Equatable {
             return [PluginEvent(name: name, payload: .record([
                 "event": .string(name.rawValue), "project": .string(project), "frame": .integer(Int64(frame)),
                 "status_before": .string(from.name), "status_after": .string(to.name), "job_id": .string(jobID),
-                "message": .optional(message), "time": .number(now.secondsSince1970),
+                "message": .optional(message), "cause": .optional(message.flatMap(FailureCause.of)),
+                "time": .number(now.secondsSince1970),
                 "started": .optional(state?.renderStartedAt?.secondsSince1970), "finished": .optional(state?.finishedAt?.secondsSince1970),
                 "image_path": .optional(state?.imagePath),
             ]))]
@@ -76,14 +77,14 @@ public struct PluginEvent: Sendable, Equatable {
         for status in FrameStatus.allCases {
             counts[.string(status.name)] = .integer(Int64(project.statusCounts[status]))
         }
-        // The error that has stood longest: the lowest event id among frames still in Error.
-        let firstErrorFrame = project.framesInOrder.filter { $0.status == .error }.min { $0.eventID < $1.eventID }
+        let firstErrorFrame = project.longestStandingError
+        let firstError = firstErrorFrame?.errorMessage ?? project.lastProjectError
         return .record([
             "event": .string(name.rawValue), "project": .string(project.name), "job_id": .string(project.jobID),
             "state": .string(project.state.rawValue), "frame_count": .integer(Int64(project.frameCount)), "counts": .table(counts),
             "started": .number(project.startedAt.secondsSince1970), "time": .number(now.secondsSince1970),
             "elapsed": .number(now.seconds(since: project.startedAt)),
-            "first_error": .optional(firstErrorFrame?.errorMessage ?? project.lastProjectError),
+            "first_error": .optional(firstError), "cause": .optional(firstError.flatMap(FailureCause.of)),
             "first_error_frame": firstErrorFrame.map { .integer(Int64($0.number)) } ?? .null,
             "status_before": .string(ProjectState.running.rawValue), "status_after": .string(project.state.rawValue),
         ])

@@ -89,6 +89,11 @@ public struct Frame: Sendable {
         return log.droppedCount > 0 ? ["[\(log.droppedCount) earlier entries dropped]"] + lines : lines
     }
 
+    /// The cause of its error in one line (`FailureCause`); nil unless it has an error message.
+    public var failureCause: String? {
+        errorMessage.flatMap(FailureCause.of)
+    }
+
     public var snapshot: FrameSnapshot {
         FrameSnapshot(number: number, status: status, fraction: fraction)
     }

@@ -75,6 +75,11 @@ public struct FrameResult: Sendable, Equatable {
     /// The machines of its failed attempts (`Frame.failedOn`).
     public var failedOn: [String]
 
+    /// The cause of its error in one line (`FailureCause`).
+    public var cause: String? {
+        error.flatMap(FailureCause.of)
+    }
+
     public init(
         number: Int, status: FrameStatus, renderSeconds: Double?, attempts: Int, machineSeconds: Double, machine: String?,
         error: String?, renderStartedAt: Timestamp?, finishedAt: Timestamp?, failedOn: [String]

@@ -18,6 +18,19 @@ public struct ProjectSummary: Sendable, Equatable {
     public var lastEventID: Int
     public var createdImplicitly: Bool
     public var lastProjectError: String?
+    /// The error that has stood longest and its cause, so a list can show one failure at a
+    /// glance; nil while no frame is in Error.
+    public var firstError: FirstError?
+
+    public struct FirstError: Sendable, Equatable {
+        public var frame: Int
+        public var cause: String
+
+        public init(frame: Int, cause: String) {
+            self.frame = frame
+            self.cause = cause
+        }
+    }
 
     init(project: Project, now: Timestamp, estimate: TimeLeftEstimate?) {
         name = project.name
@@ -33,6 +46,7 @@ public struct ProjectSummary: Sendable, Equatable {
         lastEventID = project.lastEventID
         createdImplicitly = project.createdImplicitly
         lastProjectError = project.lastProjectError
+        firstError = project.longestStandingError.map { FirstError(frame: $0.number, cause: $0.failureCause ?? "") }
         apply(estimate)
     }
 

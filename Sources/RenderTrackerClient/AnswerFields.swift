@@ -58,6 +58,12 @@ public struct AnswerFields {
         }
     }
 
+    /// A struct member that may be absent (a tracker older than the member) or nil.
+    public func optionalFields(_ name: String) throws(UnexpectedAnswer) -> AnswerFields? {
+        guard let value = fields[name], value != .null else { return nil }
+        return try AnswerFields(value, what: "\(what)'s \(name)")
+    }
+
     private func wrongType(_ name: String, _ expected: String) -> UnexpectedAnswer {
         UnexpectedAnswer(description: "\(what)'s \"\(name)\" is \(fields[name]?.debugSummary ?? "missing"), not \(expected)")
     }

@@ -39,13 +39,17 @@ final class HTTPTransport: Sendable {
         session.finishTasksAndInvalidate()
     }
 
-    /// - Parameter path: replaces the URL's path (`/admin/plugins/reload`); nil posts to the URL itself.
+    /// - Parameter path: replaces the URL's path (`/admin/plugins/reload`), and its query when it
+    ///   has one after `?`, taken as already percent-encoded (`/preview?project=p%2Fshot&frame=1`);
+    ///   nil posts to the URL itself.
     func send(
         method: String, path: String? = nil, body: [UInt8]?, contentType: String?, headers: [String: String] = [:]
     ) async throws(TrackerClientError) -> Answer {
         var url = base
         if let path, var components = URLComponents(url: base, resolvingAgainstBaseURL: false) {
-            components.path = path
+            let parts = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+            components.path = String(parts[0])
+            components.percentEncodedQuery = parts.count > 1 ? String(parts[1]) : nil
             url = components.url ?? base
         }
         var request = URLRequest(url: url)

@@ -15,6 +15,9 @@ public struct ProjectReport: Sendable, Equatable {
     /// the tracker gives none (an older tracker, or a plugin estimator's single number).
     public var secondsLeftRange: ClosedRange<Double>?
     public var lastProjectError: String?
+    /// The error that has stood longest: its frame and cause (nil without one, or from a tracker
+    /// that does not send it).
+    public var firstError: ProjectSummary.FirstError?
 
     /// - Returns: nil for the tracker's nil (an unknown project).
     public init?(_ value: RPCValue) throws(UnexpectedAnswer) {
@@ -40,5 +43,8 @@ public struct ProjectReport: Sendable, Equatable {
         let high = summary.has("seconds_left_high") ? try summary.optionalNumber("seconds_left_high") : nil
         if let low, let high, low <= high { secondsLeftRange = low...high }
         lastProjectError = try summary.optionalString("last_project_error")
+        firstError = try summary.optionalFields("first_error").map { error throws(UnexpectedAnswer) in
+            ProjectSummary.FirstError(frame: try error.integer("frame"), cause: try error.string("cause"))
+        }
     }
 }

@@ -1,4 +1,5 @@
 import BuildInfo
+import Foundation
 public import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -42,6 +43,9 @@ public struct RenderTrackerConfiguration: Sendable {
     /// Who may write, remove projects, administer plugins and read the monitor (`AccessPolicy`);
     /// open by default.
     public var access: AccessPolicy
+    /// Folders whose Done frames' images the monitor shows as thumbnails (`--preview-root`);
+    /// empty: no previews.
+    public var previewRoots: [String] = []
 
     public init(
         host: String = "0.0.0.0", port: Int = 5002, limits: RPCServerLimits = .init(), trackerLimits: TrackerLimits = .init(),
@@ -81,7 +85,8 @@ public struct RenderTrackerConfiguration: Sendable {
 /// - `POST /`, `/RPC2`, `/rpc`: same origin, what the methods may do (`allow-writes`, the admin
 ///   token for `removeProject`), request timing, body limits and inflation;
 /// - `/admin/plugins`: the admin token, or this machine only without one; same origin;
-/// - `GET /`, `/monitor/*`, `/events`, `/metrics`: the read token when one is set;
+/// - `GET /`, `/monitor/*`, `/events`, `/preview`, `/metrics`: the read token when one is set
+///   (`/preview` answers only images under the configured `--preview-root` folders);
 /// - `GET /healthz`: open to all.
 ///
 /// Every answer names the build in `Server: rendertracker/<version>` (`/healthz`'s body stays
@@ -156,6 +161,11 @@ public func buildApplication(
         reads.add(middleware: ReadAccessMiddleware(token: token))
     }
     MonitorPage.addRoutes(to: reads)
+    let previews = configuration.previewRoots.isEmpty ? nil : PreviewImages(
+        roots: try PreviewRoots(configuration.previewRoots),
+        cacheFolder: FileManager.default.temporaryDirectory.appendingPathComponent("rendertracker-previews-\(ProcessInfo.processInfo.processIdentifier)"))
+    let preview = PreviewRoute(images: previews, tracker: core.tracker)
+    reads.get("/preview") { request, _ in try await preview.respond(to: request) }
     let events = EventStream(core: core, logger: logger)
     reads.get("/events") { request, context in try events.respond(to: request, context: context) }
     reads.addMetricsRoute(metrics: metrics)

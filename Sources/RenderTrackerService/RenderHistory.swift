@@ -45,6 +45,7 @@ public enum RenderHistory {
             "machine_seconds": .double(frame.machineSeconds),
             "machine": frame.machine.map(RPCValue.string) ?? .null,
             "error": frame.error.map(RPCValue.string) ?? .null,
+            "cause": frame.cause.map(RPCValue.string) ?? .null,
             "started": frame.renderStartedAt.map { .string($0.iso8601) } ?? .null,
             "finished": frame.finishedAt.map { .string($0.iso8601) } ?? .null,
             "failed_on": .array(frame.failedOn.map(RPCValue.string)),

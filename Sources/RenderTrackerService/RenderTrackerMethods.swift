@@ -183,6 +183,18 @@ public enum RenderTrackerMethods {
             ) { call throws(RPCFault) in
                 timeLeft.summary(of: try call.project(0), in: tracker).map(wire) ?? .null
             },
+            frameRead(
+                "getFrameCause", returns: "string",
+                help: "The cause of the frame's error in one line (docs/protocol.md, The cause of a failure); nil without an error."
+            ) { frame in
+                frame?.failureCause.map(RPCValue.string) ?? .null
+            },
+            projectRead(
+                "getFailedFrames", returns: "array",
+                help: "The frames in Error by number, at most \(maxFailedFrames): [[frame, cause], ...]; empty for an unknown project."
+            ) { project, _ in
+                .array((project?.failures(limit: maxFailedFrames) ?? []).map { .array([.int($0.frame), .string($0.cause)]) })
+            },
             RPCMethod(
                 "getRenderHistory", [project], returns: "array",
                 help: "The project's renders, newest first: the live one (ending \"live\"), then past ones (replaced, removed, "
@@ -209,6 +221,10 @@ public enum RenderTrackerMethods {
             },
         ]
     }
+
+    /// Failed frames one `getFailedFrames` answer lists at most: 1,000 causes of at most 300
+    /// bytes are at most 300 KB; a list longer than a screen is for `getRenderReport`.
+    public static let maxFailedFrames = 1_000
 
     /// `[frame, status_index, fraction]`
     static func wire(_ frame: FrameSnapshot) -> RPCValue {
@@ -246,6 +262,7 @@ public enum RenderTrackerMethods {
             "last_event_id": .int(summary.lastEventID),
             "created_implicitly": .bool(summary.createdImplicitly),
             "last_project_error": summary.lastProjectError.map(RPCValue.string) ?? .null,
+            "first_error": summary.firstError.map { .structure(["frame": .int($0.frame), "cause": .string($0.cause)]) } ?? .null,
         ])
     }
 }

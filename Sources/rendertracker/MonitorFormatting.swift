@@ -77,7 +77,14 @@ enum MonitorFormatting {
                 duration(project.elapsedSeconds), project.jobID,
             ])
         }
-        return table.lines
+        return table.lines + failureLines(projects)
+    }
+
+    /// Under the table, each failed project's longest-standing error: its frame and cause.
+    static func failureLines(_ projects: [ProjectReport]) -> [String] {
+        let failures = projects.compactMap { project in project.firstError.map { (project.name, $0) } }
+        guard !failures.isEmpty else { return [] }
+        return [""] + failures.map { name, error in "\(name) frame \(error.frame): \(error.cause)" }
     }
 
     /// One project's frames, in frame order.

@@ -97,6 +97,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Live projects kept in memory; past it, finished projects leave memory first, to the history (default \(TrackerLimits().maxLiveProjects)).")
     var maxLiveProjects: Int?
 
+    @Option(name: .customLong("preview-root"), help: ArgumentHelp(
+        "A folder whose rendered images the monitor may show as thumbnails of Done frames (repeatable).",
+        discussion: "PNG and JPEG as they are, EXR through oiiotool when installed; never a file outside these folders."))
+    var previewRoots: [String] = []
+
     private static let defaults = RenderTrackerConfiguration()
 
     /// The settings, resolved (flag, environment, file, default) and checked. Throws
@@ -155,8 +160,14 @@ struct ServeCommand: AsyncParsableCommand {
         let accessPolicy = try access.resolve(&settings)
         let maxLiveProjects = try settings.value("max-live-projects", flag: maxLiveProjects, default: TrackerLimits().maxLiveProjects)
         guard maxLiveProjects > 0 else { throw ValidationError("--max-live-projects must be positive") }
+        let previewRoots = try settings.list("preview-root", flag: previewRoots, default: [])
+        do {
+            _ = try PreviewRoots(previewRoots)
+        } catch {
+            throw ValidationError(error.description)
+        }
         try settings.checkFileKeys()
-        let configuration = RenderTrackerConfiguration(
+        var configuration = RenderTrackerConfiguration(
             host: host,
             port: port,
             limits: RPCServerLimits(maxBodyBytes: maxBodyBytes, maxDepth: maxDepth, maxHeldBodyBytes: maxHeldBodyBytes),
@@ -174,6 +185,7 @@ struct ServeCommand: AsyncParsableCommand {
             storeOptions: StoreOptions(syncIntervalSeconds: syncInterval, keepHistoryDays: keepHistory == 0 ? nil : keepHistory),
             access: accessPolicy
         )
+        configuration.previewRoots = previewRoots
         return (configuration, level, format)
     }
 

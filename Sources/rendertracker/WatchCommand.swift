@@ -66,8 +66,10 @@ struct WatchCommand: AsyncParsableCommand {
                     terminal.line("\(project): done, \(report.frameCount) frames in \(MonitorFormatting.duration(report.elapsedSeconds))")
                     return
                 case .failed:
-                    let reason = report.lastProjectError.map { "; project error: \($0)" } ?? ""
-                    terminal.line("\(project): failed, \(frames.count(.error)) of \(report.frameCount) frames in Error\(reason)")
+                    // Name the frame and its cause: what the watcher needs to act on.
+                    let cause = report.firstError.map { "; frame \($0.frame): \($0.cause)" }
+                        ?? report.lastProjectError.map { "; project error: \($0)" } ?? ""
+                    terminal.line("\(project): failed, \(frames.count(.error)) of \(report.frameCount) frames in Error\(cause)")
                     throw ExitCode(1)
                 }
             }

@@ -48,13 +48,15 @@ struct MonitorCommandTests {
             #expect(outcome.status == 0, "\(outcome.errors)")
             #expect(!outcome.output.contains(Self.escape))
             let rows = cells(outcome.output)
-            #expect(rows.count == 3, "\(outcome.output)")
+            #expect(rows.count == 5, "\(outcome.output)")
             #expect(rows.first == ["PROJECT", "STATE", "DONE/TOTAL", "ERRORS", "LEFT", "STARTED", "ELAPSED", "JOB"])
             let running = try #require(rows.first { $0.first == "a/p" })
             #expect(running[1...4] == ["running", "1/3", "1", running[4]] && running[7] == "41", "\(running)")
             #expect(running[5].wholeMatch(of: /\d\d:\d\d/) != nil, "started today: the local clock time alone: \(running[5])")
             let failed = try #require(rows.first { $0.first == "b/q" })
             #expect(Array(failed[1...4]) == ["failed", "0/1", "1", "-"] && failed[7] == "42", "\(failed)")
+            // Under the table, each project's longest-standing error: frame and cause.
+            #expect(outcome.output.hasSuffix("\n\na/p frame 2: out of memory\nb/q frame 1: no hip file\n"), "\(outcome.output)")
         }
     }
 
@@ -182,7 +184,25 @@ struct MonitorCommandTests {
             try await server.call("setProjectError", .string("f/p"), .string("hip file missing"))
             let outcome = await watch.finish()
             #expect(outcome.status == 1, "\(outcome.output)")
-            #expect(outcome.output.contains("f/p: failed, 2 of 2 frames in Error; project error: hip file missing"), "\(outcome.output)")
+            #expect(outcome.output.contains("f/p: failed, 2 of 2 frames in Error; frame 1: hip file missing"), "\(outcome.output)")
+        }
+    }
+
+    @Test("watch's last line names the failed frame and the cause at the end of 16 KB of mantra output", .timeLimit(.minutes(1)))
+    func watchNamesTheCause() async throws {
+        try await RunningServer.with { server in
+            try await start(server, "m/p", frames: 2, job: "4")
+            try await fraction(server, "m/p", 1, 1.0)
+            let watch = try watchPiped(server, "m/p")
+            #expect(await watch.waitForOutput(containing: "m/p running"))
+            let progress = (1...400).map { "ALF_PROGRESS \($0 / 4)%  [tile \($0) of 400, 0 errors]" }.joined(separator: "\n")
+            let output = progress + "\nmantra: Error: cannot allocate 12.6 GB for texture cache\n"
+            #expect(output.utf8.count > 16_000)
+            try await server.call("setFrameError", .string("m/p"), .int(2), .string(output))
+            let outcome = await watch.finish()
+            #expect(outcome.status == 1, "\(outcome.output)")
+            #expect(outcome.output.hasSuffix(
+                "m/p: failed, 1 of 2 frames in Error; frame 2: mantra: Error: cannot allocate 12.6 GB for texture cache\n"), "\(outcome.output)")
         }
     }
 }

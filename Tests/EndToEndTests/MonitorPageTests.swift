@@ -28,9 +28,21 @@ struct MonitorPageTests {
     }
 
     @Test(
-        "in headless Chromium: projects listed, frame cells and their states, live changes, reconnection, a name with a space, 3,500 projects",
-        .serialized, arguments: ["projects_list", "project_view", "live_updates", "reconnect", "name_with_space", "many_projects"])
+        "in headless Chromium: projects listed, frame cells and their states, live changes, reconnection, a name with a space, 3,500 projects, the cause of a failure, a phone's width, charts and past renders",
+        .serialized,
+        arguments: ["projects_list", "project_view", "live_updates", "reconnect", "name_with_space", "many_projects", "failure_cause", "phone", "charts_and_history"])
     func inBrowser(_ scenario: String) async throws {
         try await PythonScript.expectScenario("monitor_page.py", scenario)
+    }
+
+    /// The folder `monitor_page.py previews` puts its images in (and one beside it, outside).
+    static let previewRoot = FileManager.default.temporaryDirectory.appendingPathComponent("rendertracker-monitor-previews")
+
+    @Test("in headless Chromium: a Done frame's PNG under --preview-root shows in its panel; one outside gets the placeholder")
+    func previews() async throws {
+        try FileManager.default.createDirectory(at: Self.previewRoot, withIntermediateDirectories: true)
+        var configuration = RenderTrackerConfiguration()
+        configuration.previewRoots = [Self.previewRoot.path]
+        try await PythonScript.expectScenario("monitor_page.py", "previews", configuration: configuration)
     }
 }

@@ -155,19 +155,22 @@ import LuaHost
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("rendertracker-exec-\(UUID().uuidString)").path
         let plugins = try folder(["exec.lua": """
             tracker.on("frame_error", function(e)
-              tracker.exec({"/bin/sh", "-c", 'cat > "$0"', "\(output)"}, e.project .. " frame " .. e.frame .. ": " .. e.message)
+              tracker.exec({"/bin/sh", "-c", 'cat > "$0"', "\(output)"}, e.project .. " frame " .. e.frame .. ": " .. e.cause .. " (" .. #e.message .. " bytes)")
             end)
             """])
         try await RunningServer.with(configuration: configuration(plugins)) { server in
             _ = try await server.result("startedRenderProject", .string("shot"), .array([.int(7)]), .bool(false), .string("5"))
-            _ = try await server.result("setFrameError", .string("shot"), .int(7), .string("out of licences"))
+            // The event carries the whole message and its cause.
+            let message = "ALF_PROGRESS 10%\nlicense: Error: out of licences (12 of 12 in use)\nmantra exited"
+            _ = try await server.result("setFrameError", .string("shot"), .int(7), .string(message))
+            let expected = "shot frame 7: license: Error: out of licences (12 of 12 in use) (\(message.utf8.count) bytes)"
             var written: String?
             // The shell creates the file before cat writes to it: wait for the whole text.
-            for _ in 0..<200 where written != "shot frame 7: out of licences" {
+            for _ in 0..<200 where written != expected {
                 try await Task.sleep(for: .milliseconds(50))
                 written = try? String(contentsOfFile: output, encoding: .utf8)
             }
-            #expect(written == "shot frame 7: out of licences")
+            #expect(written == expected)
         }
     }
 

@@ -105,3 +105,21 @@ struct ProjectSummaryTests {
         #expect(try #require(farm.tracker.summary(of: "p")).secondsLeft == 0)
     }
 }
+
+@Suite("ProjectSummary.firstError")
+struct ProjectSummaryFirstErrorTests {
+    @Test("the error that has stood longest, with its cause; nil again once no frame is in Error")
+    func firstError() throws {
+        var farm = Farm()
+        farm.start("p", frames: [1, 2, 3, 4])
+        #expect(try #require(farm.tracker.summary(of: "p")).firstError == nil)
+        farm.fail("p", 3, "ALF_PROGRESS 40%\nmantra: Error: cannot allocate 12.6 GB\nRender failed (exit code 1)")
+        farm.fail("p", 1, "job lost its machine")
+        let first = try #require(farm.tracker.summary(of: "p")?.firstError)
+        #expect(first == ProjectSummary.FirstError(frame: 3, cause: "mantra: Error: cannot allocate 12.6 GB"))
+        farm.render("p", 3)
+        #expect(farm.tracker.summary(of: "p")?.firstError == ProjectSummary.FirstError(frame: 1, cause: "job lost its machine"))
+        farm.render("p", 1)
+        #expect(try #require(farm.tracker.summary(of: "p")).firstError == nil)
+    }
+}

@@ -120,12 +120,12 @@ struct MigrationTests {
         #expect(report["frames"] == .array([
             .structure([
                 "frame": .int(1), "status": .string("Done"), "render_seconds": .double(10), "attempts": .int(1),
-                "machine_seconds": .double(10), "machine": .string("10.0.0.1"), "error": .null, "started": Self.time(1),
+                "machine_seconds": .double(10), "machine": .string("10.0.0.1"), "error": .null, "cause": .null, "started": Self.time(1),
                 "finished": Self.time(11), "failed_on": .array([]),
             ]),
             .structure([
                 "frame": .int(2), "status": .string("Done"), "render_seconds": .double(20), "attempts": .int(1),
-                "machine_seconds": .double(20), "machine": .string("10.0.0.2"), "error": .null, "started": Self.time(2),
+                "machine_seconds": .double(20), "machine": .string("10.0.0.2"), "error": .null, "cause": .null, "started": Self.time(2),
                 "finished": Self.time(22), "failed_on": .array([]),
             ]),
         ]))

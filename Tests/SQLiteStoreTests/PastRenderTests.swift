@@ -66,7 +66,8 @@ struct PastRenderTests {
         .structure([
             "frame": .int(number), "status": .string(status), "render_seconds": seconds.map(RPCValue.double) ?? .null,
             "attempts": .int(attempts), "machine_seconds": .double(machineSeconds), "machine": .string(machine),
-            "error": error.map(RPCValue.string) ?? .null, "started": time(started), "finished": finished.map(time) ?? .null,
+            "error": error.map(RPCValue.string) ?? .null, "cause": error.flatMap(FailureCause.of).map(RPCValue.string) ?? .null,
+            "started": time(started), "finished": finished.map(time) ?? .null,
             "failed_on": .array(failedOn.map(RPCValue.string)),
         ])
     }

@@ -4,6 +4,7 @@ Usage: monitor_page.py URL SCENARIO   (exits non-zero with a message on the firs
 SCREENSHOTS_DIR: where the screenshots go (docs/images for the documentation; default a temporary
 folder)."""
 import os
+import re
 import shutil
 import socket
 import sys
@@ -127,6 +128,13 @@ def projects_list():
             return [...bar.children].map((segment) => segment.style.width);""")
         check(widths[DONE] == "75%" and widths[ERROR] == "2.5%" and widths[RENDERING] == "2.5%" and widths[WAITING] == "20%",
               "the bar is split by status in proportion", widths)
+        causes = driver.execute_script("""return Object.fromEntries([...document.querySelectorAll("#projects tbody tr")]
+            .map((row) => [row.dataset.project, row.querySelector(".cause").textContent]))""")
+        check(causes == {"anna/fx_v012": "frame 31: mantra: Unable to open /textures/rock_31.rat: no such file",
+                         "bob/shot_v003": "", "carl/crowd_v007": "frame 1: mantra: Unable to open /textures/rock_1.rat: no such file"},
+              "a failed project's row shows its first failed frame and the cause", causes)
+        finish = rows["bob/shot_v003"]["finish"]
+        check(re.fullmatch(r"\d{1,2}:\d\d( [AP]M)?", finish), "a finished project's finish is a clock time (today: no date)", finish)
         screenshot(driver, "monitor-projects.png")
 
         driver.find_element("id", "filter").send_keys("crowd")
@@ -172,16 +180,19 @@ def project_view():
         size = canvas.size
         ActionChains(driver).move_to_element_with_offset(
             canvas, cell["x"] + cell["size"] // 2 - size["width"] // 2, cell["y"] + cell["size"] // 2 - size["height"] // 2).click().perform()
-        log, _ = wait_until(driver, '!document.getElementById("frame-panel").hidden && document.getElementById("frame-log").textContent',
-                            3, "the frame panel shows the log")
+        wait_until(driver, '!document.getElementById("frame-panel").hidden && document.getElementById("frame-log").textContent',
+                   3, "the frame panel shows the log")
+        log = driver.execute_script('return [...document.querySelectorAll("#frame-log > *")].map((e) => e.textContent)')
         expected = tracker.getFrameLog("dina/env_v020", 4)
-        check(log == "\n".join(expected) and "Error: mantra: Unable to open" in log, "the panel shows getFrameLog's lines", log)
+        check(log == list(reversed(expected)) and "Error: mantra: Unable to open" in log[0],
+              "the panel shows getFrameLog's lines, newest first", log)
         details = driver.execute_script("""return Object.fromEntries([...document.querySelectorAll("#frame-facts div")]
             .map((d) => [d.dataset.fact, d.querySelector("dd").textContent]))""")
+        cause = driver.execute_script('return document.getElementById("frame-cause").textContent')
         check(driver.find_element("id", "frame-title").text == "Frame 4" and details["Job"] == "404"
               and details["Image"] == "/render/dina/env_v020.0004.exr"
-              and details["Error"] == "mantra: Unable to open /textures/rock_4.rat: no such file",
-              "the panel shows the job id, image path and error", details)
+              and cause == "mantra: Unable to open /textures/rock_4.rat: no such file",
+              "the panel shows the cause, the job id and the image path", (cause, details))
         screenshot(driver, "monitor-frame-log.png")
     finally:
         driver.quit()
@@ -347,6 +358,202 @@ def many_projects():
         driver.quit()
 
 
+def mantra_output(last_line, size=16 * 1024):
+    """A failed mantra frame's whole output, as HQueue sends it: tile progress, then the error."""
+    lines = ["mantra: Loading /tmp/houdini_temp/hero_v013.1187.ifd", "mantra: Render mode: micropolygon"]
+    tile = 0
+    while len("\n".join(lines)) < size:
+        tile += 1
+        lines.append("ALF_PROGRESS %d%%  [tile %d of 960, 0 errors, 1 warning] elapsed 0:%02d:%02d" % (tile * 100 // 960, tile, tile // 60 % 60, tile % 60))
+    return "\n".join(lines + [last_line])
+
+
+def failure_cause():
+    """A 16 KB mantra error whose last line is the cause: the list names it, the failed-frames list
+    jumps to the frame, the panel leads with it without scrolling, the grid keeps its columns."""
+    project = "hana/hero_v013"
+    cause = "mantra: Error: cannot allocate 12.6 GB for texture cache (8.0 GB free on blade-17)"
+    frames = list(range(1001, 1241))
+    farm(project, frames, "900", {**{n: (DONE, 1) for n in range(1001, 1150)}, 1150: (RENDERING, 0.03)})
+    tracker.startedFrameRender(project, 1187, "1187", "/render/hero.1187.exr")
+    tracker.setFrameError(project, 1187, mantra_output(cause))
+    tracker.startedFrameRender(project, 1203, "1203", "/render/hero.1203.exr")
+    tracker.setFrameError(project, 1203, "Traceback (most recent call last):\n  File \"/pipe/render.py\", line 9, in <module>\n"
+                          "    raise RuntimeError('x')\nRuntimeError: output driver /out/karma1 not found")
+    driver = browser()
+    try:
+        driver.get(URL + "/")
+        wait_until(driver, 'document.querySelector(\'tr[data-project="%s"] .cause\')' % project, 5, "the project listed")
+        listed = driver.execute_script("""const row = document.querySelector('tr[data-project="%s"]');
+            return { cause: row.querySelector(".cause").textContent,
+                     errorWidth: row.querySelector(".bar .s6").getBoundingClientRect().width }""" % project)
+        check(listed["cause"] == "frame 1187: " + cause, "the list names the first failed frame and its cause", listed)
+        check(listed["errorWidth"] >= 4, "2 errors in 240 frames are visible on the bar (at least 4 px)", listed)
+
+        driver.get(URL + "/#project=" + urllib.parse.quote(project, safe=""))
+        wait_until(driver, "rendertrackerMonitor.frame(1240) !== null", 5, "the grid holds all 240 frames")
+        colors = driver.execute_script("return rendertrackerMonitor.statusColors")
+        check(cell_color(driver, 1150) != colors[WAITING] and cell_color(driver, 1151) == colors[WAITING],
+              "a frame rendering at 3% does not look Waiting", (cell_color(driver, 1150), colors[WAITING]))
+        check(frame(driver, 1001)["x"] > 0, "the grid leaves a gutter for the rows' frame numbers", frame(driver, 1001))
+        items, _ = wait_until(driver, """(() => { const items = [...document.querySelectorAll("#failure-list li")];
+            return items.length === 2 && items.map((li) => li.textContent); })()""", 5, "the failed-frames list")
+        check(items == ["1187" + cause, "1203RuntimeError: output driver /out/karma1 not found"],
+              "each failed frame with its cause, by frame number", items)
+        before = driver.execute_script("""return { columns: rendertrackerMonitor.columns, cell: rendertrackerMonitor.frame(1187),
+            box: document.getElementById("grid").getBoundingClientRect().toJSON() }""")
+
+        driver.find_element("css selector", '#failure-list button[data-frame="1187"]').click()
+        wait_until(driver, 'document.getElementById("frame-title").textContent === "Frame 1187" '
+                           '&& document.getElementById("frame-cause").textContent', 3, "the list jumps to frame 1187")
+        shown = driver.execute_script("""const cause = document.getElementById("frame-cause");
+            const box = cause.getBoundingClientRect(), side = document.getElementById("side").getBoundingClientRect();
+            const log = document.getElementById("frame-log");
+            return { text: cause.textContent, top: box.top, bottom: box.bottom, height: innerHeight,
+                     sideTop: side.top, sideBottom: side.bottom, logFits: log.scrollWidth <= log.clientWidth,
+                     columns: rendertrackerMonitor.columns, cell: rendertrackerMonitor.frame(1187),
+                     box: document.getElementById("grid").getBoundingClientRect().toJSON(),
+                     entries: [...log.children].map((e) => e.tagName) }""")
+        check(shown["text"] == cause, "the panel leads with the cause", shown["text"])
+        check(0 <= shown["top"] and shown["bottom"] <= shown["height"] and shown["sideTop"] <= shown["top"]
+              and shown["bottom"] <= shown["sideBottom"], "the cause is in view without scrolling", shown)
+        check(shown["entries"][0] == "DETAILS", "the 16 KB output is folded, newest entry first", shown["entries"])
+        check(shown["logFits"], "the log wraps: no horizontal scrolling", shown)
+        check(shown["columns"] == before["columns"] and shown["cell"] == before["cell"] and shown["box"] == before["box"],
+              "the grid keeps its columns and the clicked cell stays put when the panel opens", (before, shown))
+        screenshot(driver, "monitor-failure.png")
+    finally:
+        driver.quit()
+
+
+def phone():
+    """A phone-width window: no sideways scrolling in the list or the project view."""
+    farm("ivy/comp_v002", list(range(1, 121)), "950", {**{n: (DONE, 1) for n in range(1, 60)}, 60: (ERROR, 0)})
+    driver = browser(width=390, height=844)
+    try:
+        driver.get(URL + "/")
+        wait_until(driver, 'document.querySelector(\'tr[data-project="ivy/comp_v002"]\')', 5, "the list")
+        width = driver.execute_script("return [document.documentElement.scrollWidth, innerWidth]")
+        check(width[0] <= width[1], "the list fits the phone's width", width)
+        driver.get(URL + "/#project=" + urllib.parse.quote("ivy/comp_v002", safe=""))
+        wait_until(driver, "rendertrackerMonitor.frame(120) !== null", 5, "the grid")
+        width = driver.execute_script("return [document.documentElement.scrollWidth, innerWidth, rendertrackerMonitor.columns]")
+        check(width[0] <= width[1] and width[2] >= 10, "the project view fits the phone's width, 10+ columns", width)
+        screenshot(driver, "monitor-phone.png")
+    finally:
+        driver.quit()
+
+
+def timed_render(project, seconds_by_frame, failed=(), job="1"):
+    """Starts every frame at once and finishes frame n after seconds_by_frame[n] of real time
+    (the daemon times renders by its own clock), or fails it then when n is in `failed`."""
+    frames = sorted(seconds_by_frame)
+    tracker.startedRenderProject(project, frames, False, job)
+    batch = xmlrpc.client.MultiCall(tracker)
+    for number in frames:
+        batch.startedFrameRender(project, number, job, "/render/%s.%04d.exr" % (project, number))
+    batch()
+    started = time.monotonic()
+    for number in sorted(frames, key=lambda n: seconds_by_frame[n]):
+        time.sleep(max(0, started + seconds_by_frame[number] - time.monotonic()))
+        if number in failed:
+            tracker.setFrameError(project, number, "mantra: Error: license server timed out")
+        else:
+            tracker.setFrameRenderFraction(project, number, 1.0)
+
+
+def charts_and_history():
+    """Two renders of one shot, the second slower from frame 6 on: the render-time chart has one
+    bar per frame in proportion, the history view lists both renders with their numbers, and the
+    comparison names the frame where it got slower."""
+    project = "lena/shot_v013"
+    timed_render(project, {n: 0.2 * n for n in range(1, 11)})
+    timed_render(project, {n: 0.2 * n * (1.6 if n >= 6 else 1) for n in range(1, 11)}, failed=(9, 10), job="2")
+    history = tracker.getRenderHistory(project)
+    check([(r["ending"], r["frames"], r["done"], r["errors"]) for r in history] == [("live", 10, 8, 2), ("replaced", 10, 10, 0)],
+          "the tracker kept both renders", history)
+    report = tracker.getRenderReport(history[0]["render_id"])
+    driver = browser()
+    try:
+        driver.get(URL + "/#project=" + urllib.parse.quote(project, safe=""))
+        bars, _ = wait_until(driver, "rendertrackerMonitor.chartBars.length === 10 && rendertrackerMonitor.chartBars", 10,
+                             "the render-time chart has one bar per frame")
+        seconds = {frame["frame"]: frame["render_seconds"] or 0 for frame in report["frames"]}
+        tallest = max(bars, key=lambda bar: bar["height"])
+        check([bar["frame"] for bar in bars] == list(range(1, 11)), "the bars in frame order", [bar["frame"] for bar in bars])
+        check(all(abs(bar["height"] / tallest["height"] - seconds[bar["frame"]] / max(seconds.values())) < 0.01 for bar in bars),
+              "bar heights in proportion to render times", [(bar["frame"], round(bar["height"], 1), seconds[bar["frame"]]) for bar in bars])
+        check(bars[8]["height"] == 0 and bars[9]["height"] == 0, "failed frames have no render time", bars[8:])
+        pixel = driver.execute_script("""const bar = rendertrackerMonitor.chartBars[7], canvas = document.getElementById("chart-frame-times");
+            const ratio = canvas.width / canvas.clientWidth, y = canvas.clientHeight - 20 - bar.height / 4;
+            const [r, g, b] = canvas.getContext("2d").getImageData(Math.round((bar.x + bar.width / 2) * ratio), Math.round(y * ratio), 1, 1).data;
+            return "#" + [r, g, b].map((v) => v.toString(16).padStart(2, "0")).join("");""")
+        colors = driver.execute_script("return rendertrackerMonitor.statusColors")
+        check(pixel == colors[DONE], "a Done frame's bar is drawn in Done's colour", pixel)
+        note = driver.execute_script('return document.getElementById("compare-note").textContent')
+        check("slower than render %d from frame 6 on" % history[1]["render_id"] in note, "the comparison names where it got slower", note)
+        machines = driver.execute_script("""return [...document.querySelectorAll("#machine-table tbody tr")]
+            .map((row) => [...row.cells].map((cell) => cell.textContent).concat(row.className))""")
+        check(len(machines) == 1 and machines[0][0] == "127.0.0.1" and machines[0][1] == "8" and machines[0][3] == "2"
+              and machines[0][4] == "bad", "the machine table: frames done, failures, marked", machines)
+        screenshot(driver, "monitor-charts.png")
+
+        driver.find_element("id", "history-link").click()
+        rows, _ = wait_until(driver, """(() => { const rows = [...document.querySelectorAll("#history tbody tr")];
+            return rows.length === 2 && rows.map((row) => Object.fromEntries([...row.cells].map((c) => [c.dataset.column, c.textContent]))); })()""",
+            5, "the history view lists the two renders")
+
+        def duration(value):
+            return "%ds" % int(value + 0.5)
+        expected = [{"render": str(r["render_id"]), "state": r["state"], "ending": r["ending"], "frames": "10", "done": str(r["done"]),
+                     "errors": str(r["errors"]), "machine": duration(r["render_seconds"]), "wall": duration(r["wall_seconds"]),
+                     "job": r["job_id"]} for r in history]
+        got = [{key: row[key] for key in expected[0]} for row in rows]
+        check(got == expected, "each render's state, frames, errors, machine time and wall time", (got, expected))
+        compare, _ = wait_until(driver, 'rendertrackerMonitor.historyBars.length === 10 && document.getElementById("history-compare").textContent',
+                                5, "the history's comparison chart")
+        check("from frame 6 on" in compare, "the history compares the render with the one before", compare)
+        screenshot(driver, "monitor-history.png")
+    finally:
+        driver.quit()
+
+
+def previews():
+    """With --preview-root (MonitorPageTests makes ROOT, the daemon's root): a Done frame whose PNG
+    lies under it shows the image in its panel; a Done frame whose image is outside shows the
+    placeholder with the reason, and no image."""
+    root = os.path.join(tempfile.gettempdir(), "rendertracker-monitor-previews")
+    outside = os.path.join(tempfile.gettempdir(), "rendertracker-monitor-previews-outside")
+    os.makedirs(outside, exist_ok=True)
+    png = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                        "1f15c4890000000d49444154789c63f8cfc0f01f00050001ff89993d1d0000000049454e44ae426082")
+    for folder in (root, outside):
+        with open(os.path.join(folder, "shot.0001.png"), "wb") as image:
+            image.write(png)
+    tracker.startedRenderProject("mia/preview_v001", [1, 2], False, "1")
+    for number, folder in ((1, root), (2, outside)):
+        tracker.startedFrameRender("mia/preview_v001", number, "1", os.path.join(folder, "shot.0001.png"))
+        tracker.setFrameRenderFraction("mia/preview_v001", number, 1.0)
+    driver = browser()
+    try:
+        driver.get(URL + "/#project=" + urllib.parse.quote("mia/preview_v001", safe=""))
+        wait_until(driver, "rendertrackerMonitor.frame(2) !== null", 5, "the grid")
+        driver.execute_script("rendertrackerMonitor.select(1)")
+        shown, _ = wait_until(driver, """(() => { const img = document.querySelector("#frame-preview img");
+            return !document.getElementById("frame-preview").hidden && !img.hidden && img.complete && img.naturalWidth > 0
+                && { width: img.naturalWidth, caption: document.querySelector("#frame-preview figcaption").textContent }; })()""",
+            5, "frame 1's preview")
+        check(shown["width"] == 1 and shown["caption"] == "", "the PNG under the root is shown", shown)
+        driver.execute_script("rendertrackerMonitor.select(2)")
+        placeholder, _ = wait_until(driver, """document.getElementById("frame-title").textContent === "Frame 2"
+            && document.querySelector("#frame-preview figcaption").textContent""", 5, "frame 2's placeholder")
+        hidden = driver.execute_script('return document.querySelector("#frame-preview img").hidden')
+        check(hidden and "not a file under a --preview-root" in placeholder, "no image outside the root: the placeholder says why",
+              (hidden, placeholder))
+    finally:
+        driver.quit()
+
+
 run({
     "many_projects": many_projects,
     "projects_list": projects_list,
@@ -354,4 +561,8 @@ run({
     "live_updates": live_updates,
     "reconnect": reconnect,
     "name_with_space": name_with_space,
+    "failure_cause": failure_cause,
+    "phone": phone,
+    "charts_and_history": charts_and_history,
+    "previews": previews,
 })
