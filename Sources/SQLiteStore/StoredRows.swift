@@ -173,7 +173,14 @@ enum StoredRows {
     /// capacity of shots, from the newest 4,096 renders: what the estimate learned from before a restart.
     static func shotHistories(_ db: Database) throws -> [ShotHistory] {
         var newest: [String: Int] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, project FROM renders ORDER BY id DESC LIMIT 4096") {
+        // Live renders are the projects themselves, restored as such, not their own history; as
+        // the tracker does (`Tracker.apply`), a render counts once it finished or timed a frame.
+        let candidates = try Row.fetchAll(db, sql: """
+            SELECT id, project FROM renders WHERE ending != ? AND (state = ? OR EXISTS (
+                SELECT 1 FROM render_frames WHERE render_frames.render_id = renders.id AND render_frames.render_seconds IS NOT NULL))
+            ORDER BY id DESC LIMIT 4096
+            """, arguments: [PastRender.Ending.live.rawValue, ProjectState.done.rawValue])
+        for row in candidates {
             let key = ShotHistory.key(of: try row.decode(String.self, atIndex: 1))
             if newest[key] == nil, newest.count < 256 { newest[key] = try row.decode(Int.self, atIndex: 0) }
         }

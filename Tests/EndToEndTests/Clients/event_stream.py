@@ -351,7 +351,8 @@ def paged_first_batch():
     sizes = [len(json.dumps(page)) for page in pages]
     check([len(page["projects"]) for page in pages] == [1000, 1000, 1000, 1000, 500],
           "4,500 summaries come in pages of at most 1,000", [len(page["projects"]) for page in pages])
-    check(max(sizes) < 500000, "no page is over 500 KB", sizes)
+    # About 500 bytes a summary (the range, learned_from and first_error made it 506 from 400).
+    check(max(sizes) < 600000, "no page is over 600 KB", sizes)
     sent = [summary["project"] for page in pages for summary in page["projects"]]
     check(sent == names, "every project's summary comes once, in name order", len(sent))
     check([page.get("more") for page in pages] == [True, True, True, True, None], "every page but the last says more follow", None)
