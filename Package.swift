@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "RenderLog", targets: ["RenderLog"]),
         .library(name: "RenderTrackerService", targets: ["RenderTrackerService"]),
         .library(name: "SQLiteStore", targets: ["SQLiteStore"]),
+        .library(name: "PostgresStore", targets: ["PostgresStore"]),
         .library(name: "RenderTrackerServer", targets: ["RenderTrackerServer"]),
         .library(name: "RenderTrackerClient", targets: ["RenderTrackerClient"]),
         .library(name: "RenderReplay", targets: ["RenderReplay"]),
@@ -43,6 +44,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        // The store several daemons share (`--store postgres://...`).
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         // TLS for the daemon, through Hummingbird's HummingbirdTLS (which depends on it).
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         // `serve`'s environment variables and YAML configuration file (Hummingbird depends on it too).
@@ -99,22 +102,39 @@ let package = Package(
         ),
         // The durable store: a journal of writes (crash-safe before each answer) and checkpoints into
         // SQLite (GRDB, WAL), past renders and their reports. Debian's libsqlite3-dev.
+        // What both durable stores write: commands, frame logs and evidence as bytes, and what
+        // changed since the last checkpoint.
+        .target(name: "StoreCoding", dependencies: ["RenderTrackerService", "RenderTracker"], swiftSettings: strict),
         .target(
             name: "SQLiteStore",
-            dependencies: ["RenderTrackerService", "RenderTracker", logging, .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["StoreCoding", "RenderTrackerService", "RenderTracker", logging, .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // The store several daemons share: a log of writes in one order, checkpoints and past
+        // renders in PostgreSQL (postgres-nio), LISTEN/NOTIFY between the daemons.
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "StoreCoding", "RenderTrackerService", "RenderTracker", "RenderLog", logging,
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         // HTTP only: routes, middleware, the event stream, the monitor page, /metrics, services.
         .target(
             name: "RenderTrackerServer",
             dependencies: [
-                "RenderTrackerService", "SQLiteStore", "RPC", "XMLRPC", "RenderTracker", "LuaPlugins", "RenderLog", "BuildInfo", logging,
+                "RenderTrackerService", "SQLiteStore", "PostgresStore", "RPC", "XMLRPC", "RenderTracker", "LuaPlugins", "RenderLog", "BuildInfo", logging,
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -192,6 +212,11 @@ let package = Package(
         .testTarget(
             name: "RenderTrackerServiceTests",
             dependencies: ["RenderTrackerService", "RenderLog", "RPC", "RenderTracker", "LuaPlugins", logging],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PostgresStoreTests",
+            dependencies: ["PostgresStore", "RenderTrackerService", "RenderTrackerTesting", "RenderTracker", "RPC", logging],
             swiftSettings: strict
         ),
         .testTarget(

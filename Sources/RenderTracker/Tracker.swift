@@ -53,7 +53,13 @@ public struct Tracker: Sendable {
     /// - Parameter client: the address of the machine that sent it, kept as the machine that
     ///   rendered a frame (the render report's per-machine figures); nil when unknown.
     public mutating func apply(_ command: TrackerCommand, from client: String? = nil) -> TrackerOutcome {
-        let now = clock.now()
+        apply(command, from: client, at: clock.now())
+    }
+
+    /// Applies one command at a given time instead of the clock's: a write that was ordered
+    /// elsewhere (a store shared by several daemons) applied at the time it was taken, so every
+    /// daemon that applies the same writes in the same order has the same frames, logs and ids.
+    public mutating func apply(_ command: TrackerCommand, from client: String?, at now: Timestamp) -> TrackerOutcome {
         var events: [TrackerEvent] = []
         var ended: [EndedRender] = []
         let method = command.methodName
@@ -155,7 +161,7 @@ public struct Tracker: Sendable {
         for render in ended where render.project.state == .done || render.project.allFrames.contains(where: { $0.renderSeconds != nil }) {
             histories.record(render.project)
         }
-        return TrackerOutcome(events: events, endedRenders: ended, lastEventID: lastEventID, time: now)
+        return TrackerOutcome(lastEventID: lastEventID, time: now, events: events, endedRenders: ended)
     }
 
     /// Past `limits.maxLiveProjects`, projects leave memory to make room: finished ones first,

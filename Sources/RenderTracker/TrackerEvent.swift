@@ -39,6 +39,13 @@ public struct TrackerOutcome: Sendable {
     /// so a replay writes the same times into frame logs).
     public var time: Timestamp
 
+    public init(lastEventID: Int, time: Timestamp, events: [TrackerEvent] = [], endedRenders: [EndedRender] = []) {
+        self.lastEventID = lastEventID
+        self.time = time
+        self.events = events
+        self.endedRenders = endedRenders
+    }
+
     /// True when the command removed a project (the `removeProject` result).
     public var removedProject: Bool {
         events.contains { if case .projectRemoved = $0 { true } else { false } }

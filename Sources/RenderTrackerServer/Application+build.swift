@@ -133,8 +133,11 @@ public func buildApplication(
     let connections = metrics.makeConnectionLimit(
         maximum: configuration.maxConnections ?? FileLimit.maxConnections(forFileLimit: FileLimit.current ?? 1024), logger: logger)
     let callMetrics = RPCCallMetrics(registry: metrics.registry, methodNames: core.dispatcher.methods.keys)
+    // A shared store's writes wait for the database: they run on threads that may block.
+    let blockingCalls = core.store.sequencer == nil ? nil : BlockingCallService()
     let endpoint = RPCEndpoint(
-        dispatcher: core.dispatcher.observed(by: callMetrics), limits: configuration.limits, grants: RPCGrantMiddleware.grants)
+        dispatcher: core.dispatcher.observed(by: callMetrics), limits: configuration.limits, grants: RPCGrantMiddleware.grants,
+        blocking: blockingCalls?.pool)
     let access = configuration.access
 
     let router = Router(context: TrackerRequestContext.self)
@@ -192,5 +195,8 @@ public func buildApplication(
         app.addServices(RenderLogService(recorder: recorder, logger: logger))
     }
     app.addServices(StoreService(core: core, logger: logger), memoryReturn)
+    if let blockingCalls {
+        app.addServices(blockingCalls)
+    }
     return app
 }

@@ -5,21 +5,30 @@ import Darwin
 #endif
 public import Logging
 public import RenderTrackerService
+import PostgresStore
 import SQLiteStore
 
-/// Where `serve --store URL` keeps state: `memory` or `sqlite:PATH`.
+/// Where `serve --store URL` keeps state: `memory`, `sqlite:PATH`, or a PostgreSQL database
+/// several daemons share.
 public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
     case memory
     case sqlite(path: String)
+    /// `postgres://USER@HOST[:PORT]/DATABASE`; the password is read when the store opens.
+    case postgres(url: String)
 
-    /// `memory`, `sqlite:PATH` (a relative path is taken from the working folder).
+    /// `memory`, `sqlite:PATH` (a relative path is taken from the working folder),
+    /// `postgres://USER@HOST[:PORT]/DATABASE`.
     public init(parsing text: String) throws(StoreError) {
         if text == "memory" {
             self = .memory
         } else if text.hasPrefix("sqlite:"), text.count > "sqlite:".count {
             self = .sqlite(path: String(text.dropFirst("sqlite:".count)))
+        } else if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+            _ = try PostgresLocation(parsing: text)
+            self = .postgres(url: text)
         } else {
-            throw StoreError("--store must be memory or sqlite:PATH (e.g. sqlite:/var/lib/rendertracker/tracker.db); got \(text)")
+            throw StoreError(
+                "--store must be memory, sqlite:PATH (e.g. sqlite:/var/lib/rendertracker/tracker.db) or postgres://USER@HOST[:PORT]/DATABASE; got \(text)")
         }
     }
 
@@ -38,6 +47,7 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .memory: "memory"
         case .sqlite(let path): "sqlite:\(path)"
+        case .postgres(let url): (try? PostgresLocation(parsing: url).description) ?? "postgres"
         }
     }
 
@@ -50,6 +60,10 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
         case .sqlite(let path):
             return try SQLiteStore(
                 path: path, syncInterval: options.syncIntervalSeconds, keepHistoryDays: options.keepHistoryDays, logger: logger)
+        case .postgres(let url):
+            return try PostgresStore(
+                location: try PostgresLocation(parsing: url, passwordFile: options.passwordFile),
+                commitTimeout: options.commitTimeoutSeconds, keepHistoryDays: options.keepHistoryDays, logger: logger)
         }
     }
 }
@@ -62,9 +76,17 @@ public struct StoreOptions: Sendable, Equatable {
     public var syncIntervalSeconds: Double
     /// Past renders older than this are pruned; nil keeps them for ever.
     public var keepHistoryDays: Double?
+    /// PostgreSQL: the file whose first line is the password, when neither the URL nor
+    /// `PGPASSWORD` gives one.
+    public var passwordFile: String?
+    /// PostgreSQL: how long a write waits for its place in the shared order before the daemon
+    /// serves alone. HQueue's jobs wait on every call, so this is short: 2 s.
+    public var commitTimeoutSeconds: Double
 
-    public init(syncIntervalSeconds: Double = 1, keepHistoryDays: Double? = 365) {
+    public init(syncIntervalSeconds: Double = 1, keepHistoryDays: Double? = 365, passwordFile: String? = nil, commitTimeoutSeconds: Double = 2) {
         self.syncIntervalSeconds = syncIntervalSeconds
         self.keepHistoryDays = keepHistoryDays
+        self.passwordFile = passwordFile
+        self.commitTimeoutSeconds = commitTimeoutSeconds
     }
 }

@@ -62,6 +62,10 @@ public final class ChangeFeed: TrackerObserver {
         wakeStreams()
     }
 
+    public func trackerDidReplaceState(_ tracker: Tracker) {
+        wakeStreams()
+    }
+
     /// The write count now. Read it inside `SharedTracker.read`, with the state a stream sends,
     /// so that a later `waitForChange(after:)` cannot miss a write in between.
     public var version: Int {

@@ -10,8 +10,9 @@ public struct PluginHookObserver: TrackerObserver {
         self.plugins = plugins
     }
 
+    /// Hooks run on the daemon that took the write, so once across daemons sharing a store.
     public func trackerDidApply(_ write: TrackerWrite, in tracker: Tracker) {
-        guard !write.outcome.events.isEmpty else { return }
+        guard !write.outcome.events.isEmpty, write.origin == .here else { return }
         plugins.enqueue(write.outcome.events, in: tracker)
     }
 }

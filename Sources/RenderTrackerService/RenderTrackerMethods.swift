@@ -122,6 +122,8 @@ public enum RenderTrackerMethods {
             ) { call throws(RPCFault) in
                 let name = try call.project(0)
                 let since = try call.integer(1)
+                // A cursor from another daemon on a shared store, ahead of this one: catch up first.
+                tracker.catchUp(toEventID: since)
                 return tracker.read { wire($0.changedFrames(in: name, since: since)) }
             },
             RPCMethod(

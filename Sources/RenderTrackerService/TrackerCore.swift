@@ -61,7 +61,7 @@ public struct TrackerCore: Sendable {
         let tracker = SharedTracker(
             Tracker(
                 restoring: restored.projects, lastEventID: restored.lastEventID, histories: restored.histories, clock: clock, limits: configuration.trackerLimits),
-            observers: stages + observers + [TrackerEventLog(logger: logger)])
+            observers: stages + observers + [TrackerEventLog(logger: logger)], sequencer: store.sequencer)
         let timeLeft = TimeLeft(plugins: plugins)
         let methods = RenderTrackerMethods.all(
             tracker: tracker, nameFormula: plugins ?? BuiltInProjectNameFormula(), timeLeft: timeLeft, store: store)
@@ -83,8 +83,12 @@ public struct TrackerCore: Sendable {
     /// Frames that stalled since the last look, when a look is due by the tracker's clock; handed
     /// to the plugins that hook frame_stalled. The daemon calls it as wall time passes, scenarios
     /// as virtual time does.
+    /// With a store shared by several daemons, only the daemon holding the store's lease looks,
+    /// so each stall is reported once; when the lease moves, the new holder reports the stalls
+    /// present then again (at least once, never lost).
     @discardableResult
     public func checkForStalls() -> [PluginEvent] {
-        stalls.checkIfDue(in: tracker, plugins: plugins)
+        guard store.leadsSharedWork else { return [] }
+        return stalls.checkIfDue(in: tracker, plugins: plugins)
     }
 }

@@ -16,7 +16,9 @@ public struct TrackerEventLog: TrackerObserver {
         self.logger = logger
     }
 
+    /// Logged by the daemon that took the write: one line per event across daemons sharing a store.
     public func trackerDidFinish(_ write: TrackerWrite) {
+        guard write.origin == .here else { return }
         var evicted: [String] = []
         for event in write.outcome.events {
             if case let .projectEvicted(project) = event {

@@ -42,6 +42,19 @@ public protocol TrackerStore: TrackerObserver {
 
     /// What the store is, for logs and `/healthz` (`sqlite:/var/lib/rendertracker/tracker.db`).
     var description: String { get }
+
+    /// The shared order of writes, for a store several daemons share; nil for one daemon's store.
+    var sequencer: (any WriteSequencer)? { get }
+
+    /// Whether this daemon does the work done once for all daemons sharing the store (timed
+    /// hooks such as stalled frames): always for one daemon's store; for a shared store, the
+    /// daemon holding its lease.
+    var leadsSharedWork: Bool { get }
+}
+
+extension TrackerStore {
+    public var sequencer: (any WriteSequencer)? { nil }
+    public var leadsSharedWork: Bool { true }
 }
 
 /// What a store gives back at start.

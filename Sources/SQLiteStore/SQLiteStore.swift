@@ -7,6 +7,7 @@ import Foundation
 import GRDB
 public import Logging
 public import RenderTracker
+import StoreCoding
 public import RenderTrackerService
 import Synchronization
 

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import RenderTracker
 import RenderTrackerService
+import StoreCoding
 import Synchronization
 
 /// The store's write-ahead journal: every write's record reaches the kernel (`write(2)`) before

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import RenderTracker
+import StoreCoding
 
 /// The store's rows to and from the model's values: live projects and frames, past renders.
 enum StoredRows {

@@ -83,10 +83,19 @@ struct ServeCommand: AsyncParsableCommand {
     var recordReads = false
 
     @Option(help: ArgumentHelp(
-        "Where state and past renders are kept: sqlite:PATH, or memory to keep nothing across restarts. "
+        "Where state and past renders are kept: sqlite:PATH, postgres://USER@HOST[:PORT]/DATABASE (several daemons share it), "
+            + "or memory to keep nothing across restarts. "
             + "Default: sqlite:/var/lib/rendertracker/tracker.db as root, else sqlite:~/.local/state/rendertracker/tracker.db.",
         valueName: "url"))
     var store: String?
+
+    @Option(help: ArgumentHelp(
+        "PostgreSQL: a file whose first line is the database password, when neither the URL nor PGPASSWORD gives one.",
+        valueName: "path"))
+    var storePasswordFile: String?
+
+    @Option(help: "PostgreSQL: seconds a write waits for the database before this daemon serves alone from memory (default \(StoreOptions().commitTimeoutSeconds)).")
+    var storeCommitTimeout: Double?
 
     @Option(help: "Seconds of acknowledged writes a power loss may take (the journal is synced this often); 0 syncs before every answer (default \(StoreOptions().syncIntervalSeconds)).")
     var syncInterval: Double?
@@ -146,7 +155,13 @@ struct ServeCommand: AsyncParsableCommand {
         let record = try settings.optional("record", flag: record)
         let recordReads = try settings.value("record-reads", flag: recordReads ? true : nil, default: false)
         guard !recordReads || record != nil else { throw ValidationError("--record-reads needs --record FILE") }
-        let storeText = try settings.value("store", flag: store, default: StoreLocation.defaultSQLite.description)
+        let storeText = try settings.value("store", flag: store, default: StoreLocation.defaultSQLite.description) { text in
+            // A PostgreSQL URL may carry a password: printed without it.
+            (try? StoreLocation(parsing: text).description) ?? text
+        }
+        let storePasswordFile = try settings.optional("store-password-file", flag: storePasswordFile)
+        let storeCommitTimeout = try settings.value("store-commit-timeout", flag: storeCommitTimeout, default: StoreOptions().commitTimeoutSeconds)
+        guard storeCommitTimeout > 0, storeCommitTimeout.isFinite else { throw ValidationError("--store-commit-timeout must be a positive number of seconds") }
         let storeLocation: StoreLocation
         do {
             storeLocation = try StoreLocation(parsing: storeText)
@@ -182,7 +197,9 @@ struct ServeCommand: AsyncParsableCommand {
             recordPath: record,
             recordReads: recordReads,
             store: storeLocation,
-            storeOptions: StoreOptions(syncIntervalSeconds: syncInterval, keepHistoryDays: keepHistory == 0 ? nil : keepHistory),
+            storeOptions: StoreOptions(
+                syncIntervalSeconds: syncInterval, keepHistoryDays: keepHistory == 0 ? nil : keepHistory, passwordFile: storePasswordFile,
+                commitTimeoutSeconds: storeCommitTimeout),
             access: accessPolicy
         )
         configuration.previewRoots = previewRoots

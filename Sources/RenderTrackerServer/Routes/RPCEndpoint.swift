@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import NIOPosix
 import RPC
 import XMLRPC
 
@@ -23,9 +24,15 @@ struct RPCEndpoint: Sendable {
     private let dispatches: [RPCGrant: Dispatch]
     private let open: Dispatch
     let limits: RPCServerLimits
+    /// Where calls run when they may block (a shared store's writes); nil runs them on the
+    /// request's own task.
+    let blocking: NIOThreadPool?
 
-    /// - Parameter grants: every grant the route group's middleware may decide besides `.everything`.
-    init(dispatcher: RPCDispatcher, limits: RPCServerLimits, grants: [RPCGrant] = []) {
+    /// - Parameters:
+    ///   - grants: every grant the route group's middleware may decide besides `.everything`.
+    ///   - blocking: threads for calls that block (`BlockingCallService`).
+    init(dispatcher: RPCDispatcher, limits: RPCServerLimits, grants: [RPCGrant] = [], blocking: NIOThreadPool? = nil) {
+        self.blocking = blocking
         let open = Dispatch(dispatcher: dispatcher, json: JSONRPCHandler(dispatcher: dispatcher, maxDepth: limits.maxDepth))
         self.open = open
         dispatches = Dictionary(grants.map { ($0, open.restricted(to: $0, limits: limits)) }) { first, _ in first }
@@ -38,14 +45,15 @@ struct RPCEndpoint: Sendable {
         let (dispatcher, json) = (dispatch.dispatcher, dispatch.json)
         let body = try await request.body.collect(upTo: limits.maxBodyBytes)
         let isJSON = (request.headers[.contentType]?.lowercased().contains("json") ?? false) || Self.looksLikeJSON(body)
-        let answer: [UInt8]
-        if isJSON {
-            guard let bytes = body.withUnsafeReadableBytes({ json.respond(to: $0, client: client) }) else {
-                return Response(status: .noContent)  // only notifications: nothing to say
+        let respond = { @Sendable () -> [UInt8]? in
+            if isJSON {
+                return body.withUnsafeReadableBytes { json.respond(to: $0, client: client) }
             }
-            answer = bytes
-        } else {
-            answer = XMLRPCEncoder.encodeResponse(body.withUnsafeReadableBytes { xmlRPC($0, client: client, dispatcher: dispatcher) })
+            return XMLRPCEncoder.encodeResponse(body.withUnsafeReadableBytes { xmlRPC($0, client: client, dispatcher: dispatcher) })
+        }
+        let answered = if let blocking { try await blocking.runIfActive(respond) } else { respond() }
+        guard let answer = answered else {
+            return Response(status: .noContent)  // JSON-RPC notifications only: nothing to say
         }
         var headers: HTTPFields = [.contentType: isJSON ? "application/json" : "text/xml; charset=utf-8"]
         let acceptsGzip = request.headers[.acceptEncoding]?.lowercased().contains("gzip") ?? false

@@ -1,27 +1,29 @@
-import RenderTracker
+package import RenderTracker
 import RenderTrackerService
 
 /// What changed since the last checkpoint, noted by name and frame number inside the tracker's
 /// lock (a few set inserts per write). Names are keyed by their bytes (`ProjectKey`), as the
 /// tracker keys them: `café` written two ways is two projects. The checkpoint reads the current values of exactly these
 /// from the tracker, so a frame reported a thousand times between checkpoints is written once.
-struct PendingChanges {
+package struct PendingChanges {
     /// Frames changed, per live project.
-    var frames: [ProjectKey: Set<Int>] = [:]
+    package var frames: [ProjectKey: Set<Int>] = [:]
     /// Projects whose every frame is to be written anew (started, or failed as a whole).
-    var rewritten: Set<ProjectKey> = []
+    package var rewritten: Set<ProjectKey> = []
     /// Projects whose stored rows go first (replaced, removed, evicted).
-    var deleted: Set<ProjectKey> = []
+    package var deleted: Set<ProjectKey> = []
     /// Live projects that finished: their render is kept in the history.
-    var finished: Set<ProjectKey> = []
+    package var finished: Set<ProjectKey> = []
     /// Renders that ended (replaced, removed, evicted), as they were.
-    var ended: [EndedRender] = []
+    package var ended: [EndedRender] = []
     /// Writes noted.
-    var writes = 0
+    package var writes = 0
 
-    var isEmpty: Bool { writes == 0 && ended.isEmpty && finished.isEmpty }
+    package init() {}
 
-    mutating func note(_ command: TrackerCommand, _ outcome: TrackerOutcome) {
+    package var isEmpty: Bool { writes == 0 && ended.isEmpty && finished.isEmpty }
+
+    package mutating func note(_ command: TrackerCommand, _ outcome: TrackerOutcome) {
         writes += 1
         for render in outcome.endedRenders {
             let name = ProjectKey(render.project.name)
@@ -48,7 +50,7 @@ struct PendingChanges {
     }
 
     /// Puts back what a failed checkpoint took, under what was noted since (which is newer).
-    mutating func merge(olderChanges older: PendingChanges) {
+    package mutating func merge(olderChanges older: PendingChanges) {
         for (name, numbers) in older.frames where !rewritten.contains(name) && !deleted.contains(name) {
             frames[name, default: []].formUnion(numbers)
         }
@@ -65,27 +67,27 @@ struct PendingChanges {
 
 /// A checkpoint's worth of values, copied from the tracker inside its lock and written to SQLite
 /// after it.
-struct CheckpointBatch {
-    enum ProjectChange {
+package struct CheckpointBatch {
+    package enum ProjectChange {
         /// Delete the stored rows and write every frame.
         case rewrite(Project)
         /// Update the project's row and these frames.
         case update(ProjectRecord, [Frame])
     }
 
-    var deleted: Set<ProjectKey>
-    var projects: [ProjectChange] = []
-    var renders: [RenderReportSource] = []
-    var lastEventID: Int
-    var sequence: UInt64
+    package var deleted: Set<ProjectKey>
+    package var projects: [ProjectChange] = []
+    package var renders: [RenderReportSource] = []
+    package var lastEventID: Int
+    package var sequence: UInt64
 
     /// A render to keep in the history, turned into a report outside the lock.
-    struct RenderReportSource {
-        var project: Project
-        var ending: PastRender.Ending
+    package struct RenderReportSource {
+        package var project: Project
+        package var ending: PastRender.Ending
     }
 
-    init(_ pending: PendingChanges, tracker: Tracker, sequence: UInt64) {
+    package init(_ pending: PendingChanges, tracker: Tracker, sequence: UInt64) {
         deleted = pending.deleted
         lastEventID = tracker.lastEventID
         self.sequence = sequence

@@ -1,9 +1,9 @@
-import RenderTracker
+package import RenderTracker
 
 /// A frame's log as the `log` blob of its row: `[dropped: u32][count: u32]` then each entry's
 /// time and event, oldest first.
-enum FrameLogCoding {
-    static func encode(_ log: FrameLog) -> [UInt8] {
+package enum FrameLogCoding {
+    package static func encode(_ log: FrameLog) -> [UInt8] {
         var writer = ByteWriter()
         let entries = log.entries
         writer.integer(UInt32(clamping: log.droppedCount))
@@ -18,7 +18,7 @@ enum FrameLogCoding {
     /// - Parameter imagePath: the frame's image path: log entries naming the same path share its
     ///   storage instead of each holding a copy (a restart would otherwise take more memory than
     ///   the tracker it restores).
-    static func decode(_ bytes: [UInt8], imagePath: String?) throws(ByteReader.Truncated) -> FrameLog {
+    package static func decode(_ bytes: [UInt8], imagePath: String?) throws(ByteReader.Truncated) -> FrameLog {
         var reader = ByteReader(bytes)
         let dropped = Int(try reader.integer(UInt32.self))
         let count = Int(try reader.integer(UInt32.self))
@@ -89,7 +89,7 @@ enum FrameLogCoding {
         }
     }
 
-    static func status(_ reader: inout ByteReader) throws(ByteReader.Truncated) -> FrameStatus {
+    package static func status(_ reader: inout ByteReader) throws(ByteReader.Truncated) -> FrameStatus {
         guard let status = FrameStatus(rawValue: Int(try reader.integer(UInt8.self))) else { throw ByteReader.Truncated() }
         return status
     }

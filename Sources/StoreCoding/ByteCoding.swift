@@ -1,22 +1,26 @@
 /// Little-endian bytes for the journal's records and the store's blob columns (frame logs,
 /// estimate evidence). Written by hand rather than through Codable and a Foundation encoder: it
 /// runs for every write inside the tracker's lock, and for every frame of a restart.
-struct ByteWriter {
-    var bytes: [UInt8] = []
+package struct ByteWriter {
+    package var bytes: [UInt8] = []
 
-    mutating func integer<Value: FixedWidthInteger>(_ value: Value) {
+    package init(bytes: [UInt8] = []) {
+        self.bytes = bytes
+    }
+
+    package mutating func integer<Value: FixedWidthInteger>(_ value: Value) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
-    mutating func double(_ value: Double) {
+    package mutating func double(_ value: Double) {
         integer(value.bitPattern)
     }
 
-    mutating func bool(_ value: Bool) {
+    package mutating func bool(_ value: Bool) {
         bytes.append(value ? 1 : 0)
     }
 
-    mutating func string(_ value: String) {
+    package mutating func string(_ value: String) {
         var value = value
         value.withUTF8 { utf8 in
             integer(UInt32(utf8.count))
@@ -24,37 +28,37 @@ struct ByteWriter {
         }
     }
 
-    mutating func optional<Value>(_ value: Value?, _ write: (inout ByteWriter, Value) -> Void) {
+    package mutating func optional<Value>(_ value: Value?, _ write: (inout ByteWriter, Value) -> Void) {
         bool(value != nil)
         if let value { write(&self, value) }
     }
 
-    mutating func doubles(_ values: [Double]) {
+    package mutating func doubles(_ values: [Double]) {
         integer(UInt32(values.count))
         for value in values { double(value) }
     }
 }
 
 /// Reads what `ByteWriter` wrote; every read checks the bounds and throws `Truncated` past them.
-struct ByteReader {
-    struct Truncated: Error {}
+package struct ByteReader {
+    package struct Truncated: Error {}
 
     private let bytes: [UInt8]
-    private(set) var offset: Int
+    package private(set) var offset: Int
 
-    init(_ bytes: [UInt8], offset: Int = 0) {
+    package init(_ bytes: [UInt8], offset: Int = 0) {
         self.bytes = bytes
         self.offset = offset
     }
 
-    var isAtEnd: Bool { offset >= bytes.count }
+    package var isAtEnd: Bool { offset >= bytes.count }
 
-    mutating func skip(_ count: Int) throws(Truncated) {
+    package mutating func skip(_ count: Int) throws(Truncated) {
         guard count <= bytes.count - offset else { throw Truncated() }
         offset += count
     }
 
-    mutating func integer<Value: FixedWidthInteger>(_: Value.Type = Value.self) throws(Truncated) -> Value {
+    package mutating func integer<Value: FixedWidthInteger>(_: Value.Type = Value.self) throws(Truncated) -> Value {
         let size = MemoryLayout<Value>.size
         guard offset + size <= bytes.count else { throw Truncated() }
         var value = Value.zero
@@ -65,26 +69,26 @@ struct ByteReader {
         return value
     }
 
-    mutating func double() throws(Truncated) -> Double {
+    package mutating func double() throws(Truncated) -> Double {
         Double(bitPattern: try integer(UInt64.self))
     }
 
-    mutating func bool() throws(Truncated) -> Bool {
+    package mutating func bool() throws(Truncated) -> Bool {
         try integer(UInt8.self) != 0
     }
 
-    mutating func string() throws(Truncated) -> String {
+    package mutating func string() throws(Truncated) -> String {
         let count = Int(try integer(UInt32.self))
         guard count <= bytes.count - offset else { throw Truncated() }
         defer { offset += count }
         return String(decoding: bytes[offset..<(offset + count)], as: UTF8.self)
     }
 
-    mutating func optional<Value>(_ read: (inout ByteReader) throws(Truncated) -> Value) throws(Truncated) -> Value? {
+    package mutating func optional<Value>(_ read: (inout ByteReader) throws(Truncated) -> Value) throws(Truncated) -> Value? {
         try bool() ? try read(&self) : nil
     }
 
-    mutating func doubles() throws(Truncated) -> [Double] {
+    package mutating func doubles() throws(Truncated) -> [Double] {
         let count = Int(try integer(UInt32.self))
         guard count <= (bytes.count - offset) / 8 else { throw Truncated() }
         var values: [Double] = []
@@ -96,7 +100,7 @@ struct ByteReader {
 
 /// CRC-32 (the IEEE polynomial, as zlib and PNG use), to tell a journal record cut short by a
 /// power loss from a whole one.
-enum CRC32 {
+package enum CRC32 {
     private static let table: [UInt32] = (0..<256).map { index in
         var value = UInt32(index)
         for _ in 0..<8 {
@@ -105,7 +109,7 @@ enum CRC32 {
         return value
     }
 
-    static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+    package static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt32 {
         var crc: UInt32 = 0xFFFF_FFFF
         for byte in bytes {
             crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8)

@@ -1,0 +1,142 @@
+import Dispatch
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+import Synchronization
+
+/// One connection to the database, opened when first needed and again after it breaks, used
+/// from plain threads: each query blocks its caller until it ends or `timeout` passes, when the
+/// connection is closed (failing the query) so that a database that stops answering (a network
+/// partition, a stopped VM) cannot hang a caller for ever.
+///
+/// Blocking is deliberate: the store's callers are the write pipeline and its own threads, none
+/// of them async, and the connection's I/O runs on its own event loop, never on the threads it
+/// blocks.
+final class PostgresLink: Sendable {
+    let location: PostgresLocation
+    let name: String
+    let timeout: TimeAmount
+    private let eventLoop: any EventLoop
+    private let logger: Logger
+    private let connection = Mutex<PostgresConnection?>(nil)
+    /// One caller at a time: queries from several threads on one connection would interleave
+    /// transactions.
+    private let turn = Mutex(())
+
+    init(location: PostgresLocation, name: String, timeout: TimeAmount, eventLoop: any EventLoop, logger: Logger) {
+        self.location = location
+        self.name = name
+        self.timeout = timeout
+        self.eventLoop = eventLoop
+        self.logger = logger
+    }
+
+    /// Runs `body` with the connection (opened if needed) and nobody else's queries between.
+    func withConnection<Result>(_ body: (Session) throws -> Result) throws -> Result {
+        try turn.withLock { _ in
+            let session = Session(connection: try open(), timeout: timeout, logger: logger)
+            do {
+                return try body(session)
+            } catch {
+                // A failed query may leave the connection inside a transaction: start afresh.
+                drop()
+                throw error
+            }
+        }
+    }
+
+    /// A connection in use by one caller.
+    struct Session {
+        let connection: PostgresConnection
+        let timeout: TimeAmount
+        let logger: Logger
+
+        @discardableResult
+        func query(_ query: PostgresQuery) throws -> PostgresQueryResult {
+            try PostgresLink.wait(for: connection.query(query, logger: logger), timeout: timeout) {
+                let _: EventLoopFuture<Void> = connection.close()
+            }
+        }
+    }
+
+    /// The database did not answer in time.
+    struct TimedOut: Error, CustomStringConvertible {
+        var seconds: Double
+        var description: String { "no answer from the database within \(seconds) s" }
+    }
+
+    /// Waits for `future` at most `timeout`, then gives up on it (`abandon`) and throws. Not
+    /// `wait()`: a query on a connection that broke mid-way (the server restarted under it) was
+    /// seen never to complete, and closing such a connection waits for that query too.
+    static func wait<Value: Sendable>(
+        for future: EventLoopFuture<Value>, timeout: TimeAmount, abandon: () -> Void
+    ) throws -> Value {
+        let done = DispatchSemaphore(value: 0)
+        let result = Mutex<Result<Value, any Error>?>(nil)
+        future.whenComplete { outcome in
+            result.withLock { $0 = outcome }
+            done.signal()
+        }
+        guard done.wait(timeout: .now() + .nanoseconds(Int(timeout.nanoseconds))) == .success,
+            let outcome = result.withLock({ $0 })
+        else {
+            abandon()
+            throw TimedOut(seconds: Double(timeout.nanoseconds) / 1e9)
+        }
+        return try outcome.get()
+    }
+
+    /// Closes the connection; the next query opens a new one.
+    func drop() {
+        let old = connection.withLock { connection in
+            defer { connection = nil }
+            return connection
+        }
+        let _: EventLoopFuture<Void>? = old?.close()
+    }
+
+    var isOpen: Bool { connection.withLock { $0.map { !$0.isClosed } ?? false } }
+
+    private func open() throws -> PostgresConnection {
+        if let current = connection.withLock({ $0 }), !current.isClosed {
+            return current
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: location.host, port: location.port, username: location.user, password: location.password,
+            database: location.database, tls: try tls())
+        configuration.options.connectTimeout = timeout
+        // The server ends a statement that runs longer than the caller waits (a lock held by a
+        // daemon that hangs), so nothing is left running for an answer nobody reads.
+        configuration.options.additionalStartupParameters = [("statement_timeout", "\(timeout.nanoseconds / 1_000_000)")]
+        let connecting = PostgresConnection.connect(on: eventLoop, configuration: configuration, id: 1, logger: logger)
+        let opened = try Self.wait(for: connecting, timeout: timeout + timeout) {
+            connecting.whenSuccess { connection in
+                let _: EventLoopFuture<Void> = connection.close()
+            }
+        }
+        connection.withLock { $0 = opened }
+        return opened
+    }
+
+    private func tls() throws -> PostgresConnection.Configuration.TLS {
+        guard location.requiresTLS else { return .disable }
+        return .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+    }
+
+    /// What a database error says, for logs and `/healthz`: postgres-nio's own description hides
+    /// the server's message (it may quote data), which is what an operator needs here.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] {
+                return "\(message) (SQLSTATE \(error.serverInfo?[.sqlState] ?? "?"))"
+            }
+            if let underlying = error.underlying {
+                return "\(error.code): \(underlying)"
+            }
+            return "\(error.code)"
+        }
+        return "\(error)"
+    }
+}

@@ -1,0 +1,72 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+public import RenderTrackerService
+
+/// Where the shared store lives: `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`, the form
+/// libpq and every PostgreSQL tool take (`postgresql://` too). The password comes from the URL,
+/// else `PGPASSWORD`, else the first line of `passwordFile`; a URL carrying one is never
+/// printed with it (`description`). `?sslmode=require` asks for TLS (verified against the
+/// system's trust store); `disable` (the default) and `prefer` connect in the clear.
+public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
+    public var user: String
+    public var host: String
+    public var port: Int
+    public var database: String
+    public var password: String?
+    public var requiresTLS: Bool
+
+    /// - Throws: `StoreError` naming what is wrong with the URL and showing the form.
+    public init(parsing text: String, passwordFile: String? = nil) throws(StoreError) {
+        let form = "postgres://USER@HOST[:PORT]/DATABASE"
+        guard let components = URLComponents(string: text), ["postgres", "postgresql"].contains(components.scheme ?? "") else {
+            throw StoreError("--store \(Self.redacted(text)) is not a PostgreSQL URL: the form is \(form)")
+        }
+        guard let host = components.host, !host.isEmpty else {
+            throw StoreError("--store \(Self.redacted(text)) names no host: the form is \(form)")
+        }
+        let database = String(components.path.drop(while: { $0 == "/" }))
+        guard !database.isEmpty, !database.contains("/") else {
+            throw StoreError("--store \(Self.redacted(text)) names no database (the path after the host): the form is \(form)")
+        }
+        self.host = host
+        self.port = components.port ?? 5432
+        self.database = database.removingPercentEncoding ?? database
+        self.user = components.user.map { $0.removingPercentEncoding ?? $0 } ?? Self.environment("PGUSER") ?? "rendertracker"
+        switch components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "disable" {
+        case "disable", "prefer", "allow": requiresTLS = false
+        case "require", "verify-ca", "verify-full": requiresTLS = true
+        case let other: throw StoreError("--store: sslmode=\(other) is not one of disable, prefer, require, verify-full")
+        }
+        if let password = components.password {
+            self.password = password.removingPercentEncoding ?? password
+        } else if let password = Self.environment("PGPASSWORD") {
+            self.password = password
+        } else if let passwordFile {
+            guard let contents = try? String(contentsOfFile: passwordFile, encoding: .utf8) else {
+                throw StoreError("the store's password file \(passwordFile) cannot be read")
+            }
+            self.password = contents.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init)
+        } else {
+            self.password = nil
+        }
+    }
+
+    /// The URL without its password.
+    public var description: String {
+        "postgres://\(user)@\(host):\(port)/\(database)"
+    }
+
+    private static func redacted(_ text: String) -> String {
+        guard var components = URLComponents(string: text), components.password != nil else { return text }
+        components.password = "***"
+        return components.string ?? text
+    }
+
+    private static func environment(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+    }
+}

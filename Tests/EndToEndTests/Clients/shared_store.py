@@ -1,0 +1,142 @@
+"""Two daemons on one PostgreSQL database, through Python's xmlrpc.client.
+Usage: shared_store.py URL_A cursor URL_B
+         16 clients write through each daemon at once, each write a frame of its own; one monitor
+         polls getChangedFrames with one cursor, asking each daemon in turn: it must see every
+         write exactly once, in a cursor that only grows, and both daemons must end identical.
+       shared_store.py URL_A outage URL_B
+         8 clients per daemon write for OUTAGE_SECONDS (prints LOAD RUNNING once under way; the
+         test restarts the database meanwhile); every call must succeed, and once the database is
+         back both daemons must hold every acknowledged write and agree frame for frame.
+(exits non-zero with a message on the first failed check)"""
+import sys
+import threading
+import time
+import urllib.request
+import xmlrpc.client
+
+from scenario import check, run
+
+URL_A, URL_B = sys.argv[1], sys.argv[3]
+RENDERING = 3
+
+
+def proxy(url):
+    return xmlrpc.client.ServerProxy(url + "/RPC2", allow_none=True)
+
+
+def writers(project, per_daemon, frames_each, fraction_of, stop=None):
+    """Clients writing through both daemons; returns (acknowledged {frame: fraction}, errors)."""
+    acknowledged, errors, lock = {}, [], threading.Lock()
+
+    def client(url, number):
+        tracker = proxy(url)
+        step = 0
+        try:
+            while step < frames_each or (stop is not None and not stop.is_set()):
+                frame = number * 100000 + step
+                fraction = fraction_of(frame)
+                check_true = tracker.setFrameRenderFraction(project, frame, fraction)
+                if check_true is not True:
+                    raise RuntimeError("setFrameRenderFraction answered %r" % check_true)
+                with lock:
+                    acknowledged[frame] = fraction
+                step += 1
+                if stop is None and step >= frames_each:
+                    break
+        except Exception as error:
+            with lock:
+                errors.append("client %d on %s: %r" % (number, url, error))
+
+    threads = [threading.Thread(target=client, args=(URL_A if n < per_daemon else URL_B, n)) for n in range(2 * per_daemon)]
+    return threads, acknowledged, errors, lock
+
+
+def cursor():
+    project = "farm/shared-cursor"
+    check(proxy(URL_A).startedRenderProject(project, [], False, "job") is True, "the render starts through daemon A", None)
+    threads, acknowledged, errors, lock = writers(project, 16, 40, lambda frame: 0.5)
+    monitors = [proxy(URL_A), proxy(URL_B)]
+    first = monitors[1].getChangedFrames(project, 0)
+    since, seen, polls, backwards = first["event_id"], {}, 0, []
+    for thread in threads:
+        thread.start()
+
+    def poll(monitor):
+        nonlocal since
+        answer = monitor.getChangedFrames(project, since)
+        if answer["reset"]:
+            backwards.append(("reset", since, answer["event_id"]))
+        if answer["event_id"] < since:
+            backwards.append(("cursor went back", since, answer["event_id"]))
+        for frame, status, fraction in answer["frames"]:
+            seen.setdefault(frame, []).append((status, fraction))
+        since = answer["event_id"]
+
+    while any(thread.is_alive() for thread in threads):
+        poll(monitors[polls % 2])
+        polls += 1
+    for thread in threads:
+        thread.join()
+    check(not errors, "every write through either daemon succeeded", errors[:5])
+    # The last writes may still be on their way to the other daemon: poll both until quiet.
+    deadline = time.time() + 10
+    while time.time() < deadline and len(seen) < len(acknowledged):
+        poll(monitors[polls % 2])
+        polls += 1
+    poll(monitors[0])
+    poll(monitors[1])
+    check(not backwards, "one cursor over both daemons never reset or went back", backwards[:5])
+    twice = {frame: changes for frame, changes in seen.items() if len(changes) != 1}
+    check(not twice, "no change was seen twice", list(twice.items())[:5])
+    missing = sorted(set(acknowledged) - set(seen))
+    check(not missing, "every acknowledged write was seen by the monitor (%d writes, %d polls)" % (len(acknowledged), polls), missing[:10])
+    wrong = [frame for frame, changes in seen.items() if changes[0] != (RENDERING, 0.5)]
+    check(not wrong, "each as written", [(frame, seen[frame]) for frame in wrong[:5]])
+    a, b = monitors[0].getAllFramesInfo(project), monitors[1].getAllFramesInfo(project)
+    check(a == b and len(a) == len(acknowledged), "both daemons hold the same %d frames" % len(a), (len(a), len(b)))
+    check(monitors[0].getChangedFrames(project, 0)["event_id"] == monitors[1].getChangedFrames(project, 0)["event_id"],
+          "both daemons are at the same event id", None)
+
+
+def healthy(url):
+    try:
+        return urllib.request.urlopen(url + "/healthz", timeout=2).read().strip() == b"ok"
+    except Exception:
+        return False
+
+
+def outage():
+    project = "farm/shared-outage"
+    seconds = float(sys.argv[4]) if len(sys.argv) > 4 else 8.0
+    check(proxy(URL_A).startedRenderProject(project, [], False, "job") is True, "the render starts", None)
+    stop = threading.Event()
+    threads, acknowledged, errors, lock = writers(project, 8, 0, lambda frame: (frame % 97 + 1) / 100.0, stop=stop)
+    for thread in threads:
+        thread.start()
+    while True:
+        with lock:
+            if len(acknowledged) >= 200:
+                break
+        time.sleep(0.01)
+    print("LOAD RUNNING", flush=True)
+    time.sleep(seconds)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    check(not errors, "every call succeeded while the database went away and came back (%d writes)" % len(acknowledged), errors[:5])
+    deadline = time.time() + 30
+    while time.time() < deadline and not (healthy(URL_A) and healthy(URL_B)):
+        time.sleep(0.2)
+    check(healthy(URL_A) and healthy(URL_B), "both daemons are healthy again", None)
+    while True:
+        a, b = proxy(URL_A).getAllFramesInfo(project), proxy(URL_B).getAllFramesInfo(project)
+        if (a == b and len(a) == len(acknowledged)) or time.time() > deadline:
+            break
+        time.sleep(0.2)
+    check(a == b, "both daemons agree frame for frame", (len(a), len(b)))
+    held = {frame: (status, fraction) for frame, status, fraction in a}
+    lost = [frame for frame, fraction in acknowledged.items() if held.get(frame) != (RENDERING, fraction)]
+    check(not lost, "every acknowledged write is there (%d)" % len(acknowledged), [(f, held.get(f), acknowledged[f]) for f in lost[:5]])
+
+
+run({"cursor": cursor, "outage": outage})
