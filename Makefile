@@ -5,8 +5,11 @@ SWIFT ?= swift
 HOST ?= 0.0.0.0
 PORT ?= 5002
 SYSTEM_PACKAGES := libexpat1-dev liblua5.4-dev libsqlite3-dev zlib1g-dev pkg-config python3
-# The monitor page's tests drive a real headless Chromium through Selenium.
-TEST_PACKAGES := chromium chromium-driver python3-pip
+# The monitor page's tests drive a real headless Chromium through Selenium. The PostgreSQL store's
+# tests start a real cluster of their own (RenderTrackerTesting's PostgresServer) from Debian's
+# server package, /usr/lib/postgresql/<version>/bin; under root they run it as the package's
+# `postgres` user through runuser, from util-linux, which every Debian system has.
+TEST_PACKAGES := chromium chromium-driver python3-pip postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test build deps test-deps bench bench-memory bench-replay bench-scenario monitor-assets monitor-screenshots clean \
