@@ -56,7 +56,7 @@ final class PostgresLink: Sendable {
         @discardableResult
         func query(_ query: PostgresQuery) throws -> PostgresQueryResult {
             try PostgresLink.wait(for: connection.query(query, logger: logger), timeout: timeout) {
-                let _: EventLoopFuture<Void> = connection.close()
+                PostgresLink.close(connection)
             }
         }
     }
@@ -88,13 +88,26 @@ final class PostgresLink: Sendable {
         return try outcome.get()
     }
 
+    deinit {
+        // postgres-nio asserts that a connection is closed before it goes.
+        drop()
+    }
+
     /// Closes the connection; the next query opens a new one.
     func drop() {
         let old = connection.withLock { connection in
             defer { connection = nil }
             return connection
         }
-        let _: EventLoopFuture<Void>? = old?.close()
+        Self.close(old)
+    }
+
+    /// Closes `connection`, keeping it alive until it is closed (postgres-nio asserts that a
+    /// connection is closed before it is freed, and closing takes a trip through its event loop).
+    static func close(_ connection: PostgresConnection?) {
+        guard let connection else { return }
+        let closing: EventLoopFuture<Void> = connection.close()
+        closing.whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 
     var isOpen: Bool { connection.withLock { $0.map { !$0.isClosed } ?? false } }
@@ -112,9 +125,7 @@ final class PostgresLink: Sendable {
         configuration.options.additionalStartupParameters = [("statement_timeout", "\(timeout.nanoseconds / 1_000_000)")]
         let connecting = PostgresConnection.connect(on: eventLoop, configuration: configuration, id: 1, logger: logger)
         let opened = try Self.wait(for: connecting, timeout: timeout + timeout) {
-            connecting.whenSuccess { connection in
-                let _: EventLoopFuture<Void> = connection.close()
-            }
+            connecting.whenSuccess { connection in Self.close(connection) }
         }
         connection.withLock { $0 = opened }
         return opened

@@ -87,8 +87,10 @@ public final class PostgresStore: TrackerStore {
         do {
             try workLink.withConnection { session in try PostgresSchema.migrate(session, location: location) }
         } catch let error as StoreError {
+            workLink.drop()
             throw error
         } catch {
+            workLink.drop()
             throw StoreError("cannot open the store \(location): \(PostgresLink.describe(error))")
         }
         let box = box

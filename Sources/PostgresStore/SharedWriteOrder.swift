@@ -233,8 +233,9 @@ final class SharedWriteOrder: WriteSequencer, Sendable {
     /// Inside `applying`: from now on writes are applied here and kept. Writes still queued are
     /// applied alone now rather than after their callers' timeouts.
     private func goAlone(because problem: String) {
-        let queued = state.withLock { state -> [Ticket] in
-            if !state.isAlone {
+        let (queued, wasShared) = state.withLock { state -> ([Ticket], Bool) in
+            let wasShared = !state.isAlone
+            if wasShared {
                 state.mode = .alone(since: .now)
                 state.lastAttempt = .now
                 logger.error("the shared store is out of reach: this daemon serves alone, calls still succeed", metadata: [
@@ -243,7 +244,10 @@ final class SharedWriteOrder: WriteSequencer, Sendable {
             }
             state.problem = problem
             defer { state.queue.removeAll() }
-            return state.queue
+            return (state.queue, wasShared)
+        }
+        if wasShared {
+            tracker.withLock { $0 }?.setAsideEventIDs()
         }
         for ticket in queued where !ticket.isAbandoned {
             state.withLock { state in keep(ticket.kept, in: &state) }

@@ -46,6 +46,13 @@ public struct Tracker: Sendable {
     /// what a store gives back on a restart so estimates learn as before.
     public var shotHistories: [ShotHistory] { histories.all }
 
+    /// Moves the event counter on by `offset` without a change: ids given out after it cannot be
+    /// mistaken for ids below it (a daemon serving alone, whose ids the shared state later
+    /// replaces; see `SharedTracker.setAsideEventIDs`).
+    public mutating func advanceEventCounter(by offset: Int) {
+        lastEventID += offset
+    }
+
     // MARK: - Writes
 
     /// Applies one command. Writes never fail: an unknown project or frame is created on the spot,

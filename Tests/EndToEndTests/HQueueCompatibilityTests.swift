@@ -5,12 +5,18 @@ import RenderTrackerTesting
 /// HQueue's real call sequences, sent by Python's own xmlrpc.client to the real daemon.
 @Suite("HQueue clients, through Python's xmlrpc.client")
 struct HQueueCompatibilityTests {
+    /// Every route on the default store and on PostgreSQL, where each write waits for the shared
+    /// log and every answer comes from the state it builds.
     @Test(arguments: [
         "ifd_route", "render_from_hip", "existing_ifds", "tiled", "retry_after_error", "rerender_stale_cursor",
         "multicall", "project_error", "cloud_download", "introspection", "types_and_faults", "gzip_both_ways",
-    ])
-    func route(_ scenario: String) async throws {
-        try await PythonScript.expectScenario("hqueue_routes.py", scenario)
+    ], ["memory", "postgres"])
+    func route(_ scenario: String, _ store: String) async throws {
+        var configuration = RenderTrackerConfiguration()
+        if store == "postgres" {
+            configuration.store = .postgres(url: try await PostgresServer.shared().makeDatabase(prefix: "hqueue"))
+        }
+        try await PythonScript.expectScenario("hqueue_routes.py", scenario, configuration: configuration)
     }
 
     @Test("the drop-in rendertracker.py module, on Python 3")
