@@ -100,11 +100,11 @@ let package = Package(
             dependencies: ["RPC", "RenderTracker", "LuaHost", "LuaPlugins", "RenderLog", logging],
             swiftSettings: strict
         ),
-        // The durable store: a journal of writes (crash-safe before each answer) and checkpoints into
-        // SQLite (GRDB, WAL), past renders and their reports. Debian's libsqlite3-dev.
         // What both durable stores write: commands, frame logs and evidence as bytes, and what
         // changed since the last checkpoint.
         .target(name: "StoreCoding", dependencies: ["RenderTrackerService", "RenderTracker"], swiftSettings: strict),
+        // The durable store: a journal of writes (crash-safe before each answer) and checkpoints into
+        // SQLite (GRDB, WAL), past renders and their reports. Debian's libsqlite3-dev.
         .target(
             name: "SQLiteStore",
             dependencies: ["StoreCoding", "RenderTrackerService", "RenderTracker", logging, .product(name: "GRDB", package: "GRDB.swift")],

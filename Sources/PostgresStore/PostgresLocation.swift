@@ -39,7 +39,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         switch components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "disable" {
         case "disable", "prefer", "allow": requiresTLS = false
         case "require", "verify-ca", "verify-full": requiresTLS = true
-        case let other: throw StoreError("--store: sslmode=\(other) is not one of disable, prefer, require, verify-full")
+        case let other: throw StoreError("--store: sslmode=\(other) is not one of disable, allow, prefer, require, verify-ca, verify-full")
         }
         if let password = components.password {
             self.password = password.removingPercentEncoding ?? password
@@ -49,7 +49,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
             guard let contents = try? String(contentsOfFile: passwordFile, encoding: .utf8) else {
                 throw StoreError("the store's password file \(passwordFile) cannot be read")
             }
-            self.password = contents.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init)
+            self.password = contents.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).first.map(String.init)
         } else {
             self.password = nil
         }

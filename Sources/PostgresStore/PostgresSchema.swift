@@ -63,7 +63,10 @@ enum PostgresSchema {
     static func migrate(_ session: PostgresLink.Session, location: PostgresLocation) throws {
         try session.query("BEGIN")
         try session.query("SELECT pg_advisory_xact_lock(\(PostgresStore.migrationLockKey))")
-        try session.query("CREATE SCHEMA IF NOT EXISTS rendertracker")
+        // Created only when missing: a role that may not create schemas can run on one made for it.
+        if try session.query("SELECT 1 FROM pg_namespace WHERE nspname = 'rendertracker'").first(where: { _ in true }) == nil {
+            try session.query("CREATE SCHEMA rendertracker")
+        }
         try session.query("CREATE TABLE IF NOT EXISTS rendertracker.schema_version (version integer NOT NULL)")
         let rows = try session.query("SELECT version FROM rendertracker.schema_version")
         var version = 0

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 public import Logging
 import NIOCore
@@ -40,6 +41,8 @@ public final class PostgresStore: TrackerStore {
     private let listenLink: PostgresLink
     private let workLink: PostgresLink
     private let order: SharedWriteOrder
+    /// The background work's own thread (an overcommitting serial queue).
+    private let worker = DispatchQueue(label: "rendertracker-postgres-store")
     private let box = Box()
 
     /// The store's mutable parts, in a class the ordering thread's callbacks can hold.
@@ -47,6 +50,8 @@ public final class PostgresStore: TrackerStore {
         let state = Mutex(State())
         /// The daemon's limits, which a replay of the log must apply as the daemon did.
         let limits = Mutex(TrackerLimits())
+        /// A round of background work is running on `worker`.
+        let busy = Atomic(false)
     }
 
     fileprivate struct State {
@@ -174,7 +179,18 @@ public final class PostgresStore: TrackerStore {
 
     // MARK: - Background work
 
+    /// Hands the work to the store's own thread, unless the last round is still at it: a
+    /// checkpoint or a connection attempt to a host that does not answer can take seconds, and
+    /// `StoreService` calls this from one of the few cooperative threads.
     public func tick(_ tracker: SharedTracker) {
+        guard box.busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return }
+        worker.async { [self] in
+            defer { box.busy.store(false, ordering: .releasing) }
+            work(tracker)
+        }
+    }
+
+    private func work(_ tracker: SharedTracker) {
         let now = ContinuousClock.now
         if !listenLink.isOpen { listen() }
         keepLease()
@@ -192,7 +208,11 @@ public final class PostgresStore: TrackerStore {
         if pruneDue, let keepHistoryDays {
             let cutoff = tracker.read { $0.clock.now() }.secondsSince1970 - keepHistoryDays * 86_400
             do {
-                try workLink.withConnection { session in try PostgresRows.prune(olderThan: cutoff, in: session) }
+                try workLink.withConnection { session in
+                    try PostgresRows.prune(olderThan: cutoff, in: session)
+                    // Daemon processes not seen for 30 days will not ship anything any more.
+                    try session.query("DELETE FROM rendertracker.origins WHERE seen_at < now() - interval '30 days'")
+                }
             } catch {
                 logger.warning("pruning past renders failed", metadata: ["store": "\(location)", "error": "\(PostgresLink.describe(error))"])
             }
@@ -206,6 +226,7 @@ public final class PostgresStore: TrackerStore {
     }
 
     public func close(_ tracker: SharedTracker) {
+        worker.sync {}
         order.stop()
         if box.state.withLock({ $0.isLeader }) { checkpoint(tracker) }
         box.state.withLock { $0.listening }?.stop()
@@ -327,7 +348,11 @@ public final class PostgresStore: TrackerStore {
         let (problem, waiting, lost) = order.health
         let (checkpointProblem, bytes) = box.state.withLock { ($0.checkpointProblem, $0.bytesOnDisk) }
         var text = problem.map { "serving alone from memory: \($0)" } ?? checkpointProblem
-        if lost > 0 { text = (text ?? "") + " (\(lost) writes served alone were dropped: more than \(SharedWriteOrder.maxAloneWrites) kept)" }
+        if lost > 0 {
+            // Said until the daemon restarts: those writes are gone for good.
+            let dropped = "\(lost) writes served alone were dropped (more than \(SharedWriteOrder.maxAloneWrites) kept)"
+            text = text.map { "\($0); \(dropped)" } ?? dropped
+        }
         return StoreHealth(problem: order.isServingAlone ? (text ?? "serving alone from memory") : text, pendingWrites: waiting, bytesOnDisk: bytes)
     }
 

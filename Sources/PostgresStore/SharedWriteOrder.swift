@@ -210,8 +210,8 @@ final class SharedWriteOrder: WriteSequencer, Sendable {
     private func keep(_ write: Kept, in state: inout State) {
         state.kept.append(write)
         if state.kept.count > Self.maxAloneWrites {
+            state.lostWrites += state.kept.count - Self.maxAloneWrites
             state.kept.removeFirst(state.kept.count - Self.maxAloneWrites)
-            state.lostWrites += 1
         }
     }
 
@@ -446,8 +446,9 @@ final class SharedWriteOrder: WriteSequencer, Sendable {
                 let kept = state.withLock { $0.kept }
                 guard !kept.isEmpty else { break }
                 try ship(kept)
+                let shipped = kept.map(\.sequence).max() ?? 0
                 let remaining = state.withLock { state -> Int in
-                    state.kept.removeFirst(min(kept.count, state.kept.count))
+                    state.kept.removeAll { $0.sequence <= shipped }
                     return state.kept.count
                 }
                 if remaining == 0 { break }
@@ -475,9 +476,10 @@ final class SharedWriteOrder: WriteSequencer, Sendable {
         }
     }
 
-    /// Ships kept writes the log does not have yet (`origins` knows the last one that got there).
+    /// Ships kept writes the log does not have yet (`origins` knows the last one that got there),
+    /// on the connection with the longer bound: a backlog goes in chunks of `maxBatch`.
     private func ship(_ kept: [Kept]) throws {
-        try link.withConnection { session in
+        try loadLink.withConnection { session in
             var shipped: Int64 = 0
             for row in try session.query("SELECT last_sequence FROM rendertracker.origins WHERE origin = \(origin)") {
                 shipped = try row.decode(Int64.self)

@@ -75,13 +75,14 @@ public final class SharedTracker: Sendable {
         }
     }
 
-    /// Ids given out from now on lie 2^40 above the current ones. A daemon on a shared store does
+    /// Ids given out from now on lie 2^28 above the current ones. A daemon on a shared store does
     /// this when it starts serving alone: the writes it applies alone are numbered again when the
     /// shared state comes back, so a monitor's cursor from meanwhile must not fall inside the shared
     /// numbering (it would get a partial answer); above it, the cursor gets a reset, everything
-    /// again. 2^40 ids are 8 years at 4,000 a second.
+    /// again. 2^28 ids are 18 hours of outage at 4,000 writes a second; more would push ids past
+    /// 2^31, which Python's xmlrpc.client refuses to send back as a cursor.
     public func setAsideEventIDs() {
-        tracker.withLock { $0.advanceEventCounter(by: 1 << 40) }
+        tracker.withLock { $0.advanceEventCounter(by: 1 << 28) }
     }
 
     /// Replaces the whole state with `restored` (a daemon on a shared store taking the shared

@@ -1,7 +1,7 @@
 public import RenderTracker
 
 /// Where the tracker's state and past renders are kept: `memory` (gone with the process) or a
-/// durable store (SQLite; PostgreSQL later). Shaped by what the service needs, not by a database:
+/// durable store (SQLite; PostgreSQL, shared by several daemons). Shaped by what the service needs, not by a database:
 ///
 /// - at start, `restore` gives back the live projects and the event counter as they were;
 /// - as a stage of the write pipeline (`TrackerObserver`), it is told of every write in event-id

@@ -65,7 +65,7 @@ package struct PendingChanges {
     }
 }
 
-/// A checkpoint's worth of values, copied from the tracker inside its lock and written to SQLite
+/// A checkpoint's worth of values, copied from the tracker inside its lock and written to the store
 /// after it.
 package struct CheckpointBatch {
     package enum ProjectChange {
