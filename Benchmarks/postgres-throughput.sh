@@ -148,8 +148,8 @@ for round in $(seq "$rounds"); do
   fresh_database
   start_daemon 5094 --store "$pgurl"
   start_daemon 5095 --store "$pgurl"
+  # Once: both daemons share the database, so the render started through one is the other's too.
   setup_project 5094
-  setup_project 5095
   load 5094 16 "$folder/wrk-5094.txt" & first=$!
   load 5095 16 "$folder/wrk-5095.txt" & second=$!
   wait "$first" "$second" || { cat "$folder"/wrk-509?.txt >&2; exit 1; }

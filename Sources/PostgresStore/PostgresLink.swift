@@ -25,7 +25,14 @@ final class PostgresLink: Sendable {
     /// transactions.
     private let turn = Mutex(())
 
-    init(location: PostgresLocation, name: String, timeout: TimeAmount, eventLoop: any EventLoop, logger: Logger) {
+    /// Session settings the connection starts with (`synchronous_commit`, say).
+    let settings: [(String, String)]
+
+    init(
+        location: PostgresLocation, name: String, timeout: TimeAmount, settings: [(String, String)] = [], eventLoop: any EventLoop,
+        logger: Logger
+    ) {
+        self.settings = settings
         self.location = location
         self.name = name
         self.timeout = timeout
@@ -57,6 +64,31 @@ final class PostgresLink: Sendable {
         func query(_ query: PostgresQuery) throws -> PostgresQueryResult {
             try PostgresLink.wait(for: connection.query(query, logger: logger), timeout: timeout) {
                 PostgresLink.close(connection)
+            }
+        }
+    }
+
+    /// Sends `query` and returns at once; `Sent.wait()` waits for its answer. For a query whose
+    /// answer is needed only later (the flush that overlaps applying a batch); only one caller
+    /// uses such a link, so the turn is not held meanwhile.
+    func send(_ query: PostgresQuery) throws -> Sent {
+        let connection = try turn.withLock { _ in try open() }
+        return Sent(future: connection.query(query, logger: logger), connection: connection, timeout: timeout, link: self)
+    }
+
+    /// A query on its way.
+    struct Sent {
+        let future: EventLoopFuture<PostgresQueryResult>
+        let connection: PostgresConnection
+        let timeout: TimeAmount
+        let link: PostgresLink
+
+        func wait() throws {
+            do {
+                _ = try PostgresLink.wait(for: future, timeout: timeout) { PostgresLink.close(connection) }
+            } catch {
+                link.drop()
+                throw error
             }
         }
     }
@@ -122,7 +154,7 @@ final class PostgresLink: Sendable {
         configuration.options.connectTimeout = timeout
         // The server ends a statement that runs longer than the caller waits (a lock held by a
         // daemon that hangs), so nothing is left running for an answer nobody reads.
-        configuration.options.additionalStartupParameters = [("statement_timeout", "\(timeout.nanoseconds / 1_000_000)")]
+        configuration.options.additionalStartupParameters = [("statement_timeout", "\(timeout.nanoseconds / 1_000_000)")] + settings
         let connecting = PostgresConnection.connect(on: eventLoop, configuration: configuration, id: 1, logger: logger)
         let opened = try Self.wait(for: connecting, timeout: timeout + timeout) {
             connecting.whenSuccess { connection in Self.close(connection) }

@@ -34,6 +34,7 @@ final class SharedWriteOrder: WriteSequencer, Sendable {
     static let maxBatch = 2_000
 
     private let link: PostgresLink
+    private let flushLink: PostgresLink
     /// For loading the whole shared state, which takes longer than a write may wait.
     private let loadLink: PostgresLink
     private let load: @Sendable (PostgresLink.Session) throws -> SharedState
@@ -108,7 +109,7 @@ final class SharedWriteOrder: WriteSequencer, Sendable {
     }
 
     init(
-        link: PostgresLink, loadLink: PostgresLink, commitTimeout: Double, logger: Logger,
+        link: PostgresLink, flushLink: PostgresLink, loadLink: PostgresLink, commitTimeout: Double, logger: Logger,
         load: @escaping @Sendable (PostgresLink.Session) throws -> SharedState, installed: @escaping @Sendable (SharedState) -> Void
     ) {
         var host = [CChar](repeating: 0, count: 256)
@@ -116,6 +117,7 @@ final class SharedWriteOrder: WriteSequencer, Sendable {
         let name = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         origin = "\(name)/\(getpid())/\(UInt32.random(in: 0...UInt32.max))"
         self.link = link
+        self.flushLink = flushLink
         self.loadLink = loadLink
         self.commitTimeout = commitTimeout
         self.logger = logger
@@ -311,13 +313,20 @@ final class SharedWriteOrder: WriteSequencer, Sendable {
         var found: Int?
     }
 
-    /// Puts `batch` in the log, applies the log up to it, then the batch itself.
+    /// Puts `batch` in the log, waits until it is durable, applies the log up to it, then the
+    /// batch itself.
     private func append(_ batch: [Ticket]) throws {
         let end = try link.withConnection { session in
             try Self.append(batch.map(\.kept), origin: origin, in: session)
         }
         let start = end - batch.count + 1
+        // The log restarted below what this daemon applied (the database crashed before its last
+        // commits reached the disk, or was restored from a backup): take its state again.
+        if start <= appliedPosition { throw LogGap(expected: appliedPosition + 1, found: start) }
+        // Durable before anyone is answered; the flush overlaps fetching and applying.
+        let flushed = try flushLink.send(Self.flushQuery)
         try applyNew(before: start)
+        try flushed.wait()
         applying.withLock { _ in
             guard let tracker = tracker.withLock({ $0 }) else { return }
             if state.withLock({ $0.isAlone }) {
@@ -476,6 +485,15 @@ final class SharedWriteOrder: WriteSequencer, Sendable {
         }
     }
 
+    /// Returns once everything committed before it is on the database's disk (as its
+    /// `synchronous_commit` has it): a transaction that takes an id commits, and a commit waits for
+    /// the WAL up to its own record. Daemons' waits overlap here, and PostgreSQL flushes them together.
+    private func flush() throws {
+        try flushLink.send(Self.flushQuery).wait()
+    }
+
+    private static let flushQuery: PostgresQuery = "SELECT pg_current_xact_id()"
+
     /// Ships kept writes the log does not have yet (`origins` knows the last one that got there),
     /// on the connection with the longer bound: a backlog goes in chunks of `maxBatch`.
     private func ship(_ kept: [Kept]) throws {
@@ -492,5 +510,6 @@ final class SharedWriteOrder: WriteSequencer, Sendable {
                 start += chunk.count
             }
         }
+        try flush()
     }
 }
