@@ -125,8 +125,12 @@ setup_project() {
 # wrk with --latency on port $1 with $2 connections; its report into $3. Run in the background
 # only (`load ... &`): it becomes wrk (exec), so the exit trap's kill reaches wrk itself.
 load() {
-  exec wrk -t1 -c"$2" -d"${secs}s" --latency -s "$bench/progress.lua" "http://127.0.0.1:$1/RPC2" >"$3" 2>&1
+  exec wrk -t1 -c"$2" -d"${4:-$secs}s" --latency -s "$bench/progress.lua" "http://127.0.0.1:$1/RPC2" >"$3" 2>&1
 }
+
+# WARMUP seconds (default 5) of the same load, not measured: the measured window is the steady
+# state, after a daemon that takes the lease has written its first, whole-state checkpoint.
+warmup=${WARMUP:-5}
 
 # "N updates/s, p99 X ms" from wrk reports: requests/s summed, the worst 99th percentile (wrk
 # writes it in us, ms, s or m); a warning when some requests failed at the HTTP level.
@@ -150,6 +154,9 @@ for round in $(seq "$rounds"); do
   start_daemon 5095 --store "$pgurl"
   # Once: both daemons share the database, so the render started through one is the other's too.
   setup_project 5094
+  load 5094 16 /dev/null "$warmup" & first=$!
+  load 5095 16 /dev/null "$warmup" & second=$!
+  wait "$first" "$second" || true
   load 5094 16 "$folder/wrk-5094.txt" & first=$!
   load 5095 16 "$folder/wrk-5095.txt" & second=$!
   wait "$first" "$second" || { cat "$folder"/wrk-509?.txt >&2; exit 1; }
@@ -160,6 +167,7 @@ for round in $(seq "$rounds"); do
   # shellcheck disable=SC2086
   start_daemon 5094 --store "sqlite:$folder/bench.db" ${SQLITE_OPTIONS:-}
   setup_project 5094
+  load 5094 32 /dev/null "$warmup" & wait $! || true
   # In the background too: bash runs the exit trap only once a foreground child has ended.
   load 5094 32 "$folder/wrk-sqlite.txt" & wait $! || { cat "$folder/wrk-sqlite.txt" >&2; exit 1; }
   echo "round $round sqlite x1: $(summarize "$folder/wrk-sqlite.txt")"

@@ -71,15 +71,23 @@ enum PostgresRows {
             INSERT INTO rendertracker.projects (name, header) VALUES (\(key), \(buffer(FrameCoding.encode(record))))
             ON CONFLICT (name) DO UPDATE SET header = excluded.header
             """)
-        guard !frames.isEmpty else { return }
-        let numbers = frames.map { Int64($0.number) }
-        let values = frames.map { buffer(FrameCoding.encode($0)) }
-        try session.query("""
-            INSERT INTO rendertracker.frames (project, number, frame)
-            SELECT \(key), number, frame FROM unnest(\(numbers)::bigint[], \(values)::bytea[]) AS f(number, frame)
-            ON CONFLICT (project, number) DO UPDATE SET frame = excluded.frame
-            """)
+        // In pieces of `framesPerStatement`: a project of 100,000 frames is about 30 MB of
+        // frames, too much for one message.
+        var start = 0
+        while start < frames.count {
+            let piece = frames[start..<min(start + framesPerStatement, frames.count)]
+            let numbers = piece.map { Int64($0.number) }
+            let values = piece.map { buffer(FrameCoding.encode($0)) }
+            try session.query("""
+                INSERT INTO rendertracker.frames (project, number, frame)
+                SELECT \(key), number, frame FROM unnest(\(numbers)::bigint[], \(values)::bytea[]) AS f(number, frame)
+                ON CONFLICT (project, number) DO UPDATE SET frame = excluded.frame
+                """)
+            start += piece.count
+        }
     }
+
+    static let framesPerStatement = 1_000
 
     // MARK: - Past renders
 

@@ -205,7 +205,7 @@ public final class PostgresStore: TrackerStore {
     private func work(_ tracker: SharedTracker) {
         let now = ContinuousClock.now
         if !listenLink.isOpen { listen() }
-        keepLease()
+        keepLease(now: now)
         let (checkpointDue, pruneDue, sizeDue) = box.state.withLock { state in
             let checkpointDue = state.isLeader && state.lastCheckpoint.duration(to: now) >= .seconds(checkpointSeconds)
             let pruneDue = state.isLeader && (state.lastPrune.map { $0.duration(to: now) >= .seconds(3600) } ?? true)
@@ -248,7 +248,7 @@ public final class PostgresStore: TrackerStore {
 
     /// Takes the lease when nobody holds it; a lost connection loses it (the database lets go
     /// of a session's advisory locks when the session ends, so a killed daemon's lease frees).
-    private func keepLease() {
+    private func keepLease(now: ContinuousClock.Instant) {
         let (wasLeader, due) = box.state.withLock { state in
             let due = state.lastLeaseCheck.map { $0.duration(to: .now) >= .seconds(1) } ?? true
             if due { state.lastLeaseCheck = .now }
@@ -267,8 +267,10 @@ public final class PostgresStore: TrackerStore {
         }) ?? false
         box.state.withLock { state in
             if held == true, !state.isLeader {
+                // The whole state goes out at once, on taking the lease, not a checkpoint later.
                 state.needsFullCheckpoint = true
                 state.pending = PendingChanges()
+                state.lastCheckpoint = now - .seconds(checkpointSeconds)
             }
             state.isLeader = held == true
         }
