@@ -304,6 +304,15 @@ final class SharedWriteOrder: WriteSequencer, Sendable {
         }
     }
 
+    /// A write in the log this build cannot read: a newer rendertracker on the same database.
+    private struct UnreadableWrite: Error, CustomStringConvertible {
+        var position: Int
+        var description: String {
+            "the shared log holds a write this rendertracker cannot read (position \(position)): "
+                + "a newer rendertracker shares the database; upgrade this daemon"
+        }
+    }
+
     /// The append statement returned no row (it always returns one).
     private struct NoPosition: Error {}
 
@@ -397,7 +406,8 @@ final class SharedWriteOrder: WriteSequencer, Sendable {
             for row in rows {
                 let (position, origin, time, client, command) = try row.decode((Int, String, Double, String?, ByteBuffer).self)
                 var reader = ByteReader(Array(command.readableBytesView))
-                entries.append((position, origin == self.origin, time, client, try CommandCoding.decode(&reader)))
+                guard let decoded = try? CommandCoding.decode(&reader) else { throw UnreadableWrite(position: position) }
+                entries.append((position, origin == self.origin, time, client, decoded))
             }
             if entries.isEmpty {
                 if let limit { throw LogGap(expected: from + 1, found: limit) }

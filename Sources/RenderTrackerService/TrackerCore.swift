@@ -75,7 +75,9 @@ public struct TrackerCore: Sendable {
         self.feed = feed
         self.store = store
         self.stalls = StallScheduler(stallSeconds: configuration.pluginOptions.stallSeconds, interval: stallCheckSeconds, start: clock.now())
-        if !restored.projects.isEmpty {
+        // A shared store's daemon may take the lease from one that died before reporting a stall:
+        // it reports what is stalled when it first looks (at least once, never lost).
+        if !restored.projects.isEmpty, store.sequencer == nil {
             stalls.takeCurrentStallsAsReported(in: tracker)
         }
     }

@@ -67,11 +67,16 @@ struct SharedStoreCommandTests {
             a.killIfRunning()
             b.killIfRunning()
         }
+        let stopFile = FileManager.default.temporaryDirectory.appendingPathComponent("outage-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: stopFile) }
         let load = try ChildProcess.start([
-            "python3", PythonScript.clientsFolder.appendingPathComponent("shared_store.py").path, a.url, "outage", b.url, "6",
+            "python3", PythonScript.clientsFolder.appendingPathComponent("shared_store.py").path, a.url, "outage", b.url, stopFile,
         ])
         #expect(await load.waitForOutput(containing: "LOAD RUNNING"), "\(load.outputSoFar)")
         try await server.restart()
+        // The load goes on until the daemons are back on the database and have written through it.
+        try await Task.sleep(for: .seconds(3))
+        FileManager.default.createFile(atPath: stopFile, contents: Data())
         let outcome = await load.finish()
         #expect(outcome.status == 0, "\(outcome.output)")
         let stoppedA = await a.stop()

@@ -3,11 +3,13 @@ Usage: shared_store.py URL_A cursor URL_B
          16 clients write through each daemon at once, each write a frame of its own; one monitor
          polls getChangedFrames with one cursor, asking each daemon in turn: it must see every
          write exactly once, in a cursor that only grows, and both daemons must end identical.
-       shared_store.py URL_A outage URL_B
-         8 clients per daemon write for OUTAGE_SECONDS (prints LOAD RUNNING once under way; the
-         test restarts the database meanwhile); every call must succeed, and once the database is
-         back both daemons must hold every acknowledged write and agree frame for frame.
+       shared_store.py URL_A outage URL_B STOPFILE
+         8 clients per daemon write until STOPFILE exists (at most 120 s; prints LOAD RUNNING once
+         under way; the test restarts the database meanwhile, then makes the file); every call must
+         succeed, and once the database is back both daemons must hold every acknowledged write and
+         agree frame for frame.
 (exits non-zero with a message on the first failed check)"""
+import os
 import sys
 import threading
 import time
@@ -107,7 +109,7 @@ def healthy(url):
 
 def outage():
     project = "farm/shared-outage"
-    seconds = float(sys.argv[4]) if len(sys.argv) > 4 else 8.0
+    stop_file = sys.argv[4]
     check(proxy(URL_A).startedRenderProject(project, [], False, "job") is True, "the render starts", None)
     stop = threading.Event()
     threads, acknowledged, errors, lock = writers(project, 8, 0, lambda frame: (frame % 97 + 1) / 100.0, stop=stop)
@@ -119,7 +121,9 @@ def outage():
                 break
         time.sleep(0.01)
     print("LOAD RUNNING", flush=True)
-    time.sleep(seconds)
+    deadline = time.time() + 120
+    while not os.path.exists(stop_file) and time.time() < deadline:
+        time.sleep(0.1)
     stop.set()
     for thread in threads:
         thread.join()
