@@ -391,16 +391,14 @@ public final class PostgresStore: TrackerStore {
     // MARK: - Past renders
 
     public func history(of project: String, limit: Int) throws(StoreError) -> [PastRender] {
-        let recent = box.state.withLock { $0.recentEnded.values.filter { ProjectKey($0.render.project.name) == ProjectKey(project) } }
-            .map { PastRender($0.render.project, ending: PastRender.Ending($0.render.reason)) }
+        let recent = box.state.withLock { $0.recentEnded.values.map(\.render) }
         let stored: [PastRender]
         do {
             stored = try workLink.withConnection { session in try PostgresRows.history(of: project, limit: limit, in: session) }
         } catch {
             throw StoreError("reading past renders from \(location) failed: \(PostgresLink.describe(error))")
         }
-        let ids = Set(recent.map(\.renderID))
-        return Array((recent + stored.filter { !ids.contains($0.renderID) }).sorted { $0.renderID > $1.renderID }.prefix(limit))
+        return PastRender.newestFirst(unwritten: recent, stored: stored, of: project, limit: limit)
     }
 
     public func report(renderID: Int) throws(StoreError) -> RenderReport? {

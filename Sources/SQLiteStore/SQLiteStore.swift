@@ -320,16 +320,14 @@ public final class SQLiteStore: TrackerStore {
     // MARK: - Past renders
 
     public func history(of project: String, limit: Int) throws(StoreError) -> [PastRender] {
-        let unwritten = state.withLock { $0.unwrittenRenders.values.filter { ProjectKey($0.project.name) == ProjectKey(project) } }
-            .map { PastRender($0.project, ending: PastRender.Ending($0.reason)) }
+        let unwritten = state.withLock { Array($0.unwrittenRenders.values) }
         let stored: [PastRender]
         do {
             stored = try database.read { db in try StoredRows.history(of: project, limit: limit, in: db) }
         } catch {
             throw StoreError("reading \(path) failed: \(error)")
         }
-        let ids = Set(unwritten.map(\.renderID))
-        return Array((unwritten + stored.filter { !ids.contains($0.renderID) }).sorted { $0.renderID > $1.renderID }.prefix(limit))
+        return PastRender.newestFirst(unwritten: unwritten, stored: stored, of: project, limit: limit)
     }
 
     public func importRenders(_ renders: [RenderReport], lastEventID: Int) throws(StoreError) {

@@ -54,6 +54,18 @@ struct SharedStoreTests {
         try await PostgresServer.shared().makeDatabase(prefix: "store")
     }
 
+    /// Two daemons on a new database, closed gracefully after `body`.
+    private func withTwoDaemons(_ body: (Daemon, Daemon, String) async throws -> Void) async throws {
+        let url = try await database()
+        let a = try Daemon(url)
+        let b = try Daemon(url)
+        defer {
+            a.close()
+            b.close()
+        }
+        try await body(a, b, url)
+    }
+
     /// Waits until `daemon` has applied everything in the log (it does so on its own within half
     /// a second; a read with a cursor from ahead asks it to at once).
     private func caughtUp(_ daemon: Daemon, to eventID: Int) {
@@ -62,28 +74,23 @@ struct SharedStoreTests {
 
     @Test("writes through either of two daemons: both give out the same ids and show the same state")
     func twoDaemonsAgree() async throws {
-        let url = try await database()
-        let a = try Daemon(url)
-        let b = try Daemon(url)
-        defer {
-            a.close()
-            b.close()
+        try await withTwoDaemons { a, b, _ in
+            _ = try a.call("startedRenderProject", [.string("shot/a"), .array((1...20).map(RPCValue.int)), .bool(false), .string("7")])
+            for frame in 1...20 {
+                let daemon = frame % 2 == 0 ? a : b
+                _ = try daemon.call("startedFrameRender", [.string("shot/a"), .int(frame), .string("7"), .string("/r/\(frame).exr")])
+                _ = try daemon.call("setFrameRenderFraction", [.string("shot/a"), .int(frame), .double(frame % 3 == 0 ? 1 : 0.5)])
+            }
+            _ = try b.call("setFrameError", [.string("shot/a"), .int(4), .string("license\0server down")])
+            let counter = try a.call("incrementAndGetLastEventId", [])
+            guard case .int(let last) = counter else { Issue.record("the counter: \(counter)"); return }
+            caughtUp(b, to: last)
+            let fromA = try await a.snapshot()
+            let fromB = try await b.snapshot()
+            #expect(fromA == fromB, "the two daemons differ")
+            let changes = try b.call("getChangedFrames", [.string("shot/a"), .int(last - 3)])
+            #expect(changes == (try a.call("getChangedFrames", [.string("shot/a"), .int(last - 3)])), "one cursor, the same answer from both")
         }
-        _ = try a.call("startedRenderProject", [.string("shot/a"), .array((1...20).map(RPCValue.int)), .bool(false), .string("7")])
-        for frame in 1...20 {
-            let daemon = frame % 2 == 0 ? a : b
-            _ = try daemon.call("startedFrameRender", [.string("shot/a"), .int(frame), .string("7"), .string("/r/\(frame).exr")])
-            _ = try daemon.call("setFrameRenderFraction", [.string("shot/a"), .int(frame), .double(frame % 3 == 0 ? 1 : 0.5)])
-        }
-        _ = try b.call("setFrameError", [.string("shot/a"), .int(4), .string("license\0server down")])
-        let counter = try a.call("incrementAndGetLastEventId", [])
-        guard case .int(let last) = counter else { Issue.record("the counter: \(counter)"); return }
-        caughtUp(b, to: last)
-        let fromA = try await a.snapshot()
-        let fromB = try await b.snapshot()
-        #expect(fromA == fromB, "the two daemons differ")
-        let changes = try b.call("getChangedFrames", [.string("shot/a"), .int(last - 3)])
-        #expect(changes == (try a.call("getChangedFrames", [.string("shot/a"), .int(last - 3)])), "one cursor, the same answer from both")
     }
 
     @Test("a daemon started later, and one restarted, restore what the others answered: before and after a checkpoint")
@@ -118,28 +125,23 @@ struct SharedStoreTests {
 
     @Test("past renders: a render replaced on one daemon is in the history on the other")
     func pastRenders() async throws {
-        let url = try await database()
-        let a = try Daemon(url)
-        let b = try Daemon(url)
-        defer {
-            a.close()
-            b.close()
+        try await withTwoDaemons { a, b, url in
+            _ = try a.call("startedRenderProject", [.string("shot/d"), .array([.int(1), .int(2), .int(3)]), .bool(false), .string("1")])
+            _ = try a.call("setFrameRenderFraction", [.string("shot/d"), .int(1), .double(1)])
+            _ = try a.call("startedRenderProject", [.string("shot/d"), .array([.int(1), .int(2), .int(3)]), .bool(false), .string("2")])
+            let counter = try a.call("incrementAndGetLastEventId", [])
+            guard case .int(let last) = counter else { return }
+            caughtUp(b, to: last)
+            let history = try b.call("getRenderHistory", [.string("shot/d")])
+            guard case .array(let renders) = history else { Issue.record("history: \(history)"); return }
+            #expect(renders.count == 2, "the live render and the replaced one: \(history)")
+            // Written to the database by the lease holder, and read back from there by a new daemon.
+            for daemon in [a, b] { daemon.tick() }
+            a.store.checkpoint(a.core.tracker)
+            let fresh = try Daemon(url)
+            defer { fresh.close() }
+            #expect(try fresh.call("getRenderHistory", [.string("shot/d")]) == history, "from the database")
         }
-        _ = try a.call("startedRenderProject", [.string("shot/d"), .array([.int(1), .int(2), .int(3)]), .bool(false), .string("1")])
-        _ = try a.call("setFrameRenderFraction", [.string("shot/d"), .int(1), .double(1)])
-        _ = try a.call("startedRenderProject", [.string("shot/d"), .array([.int(1), .int(2), .int(3)]), .bool(false), .string("2")])
-        let counter = try a.call("incrementAndGetLastEventId", [])
-        guard case .int(let last) = counter else { return }
-        caughtUp(b, to: last)
-        let history = try b.call("getRenderHistory", [.string("shot/d")])
-        guard case .array(let renders) = history else { Issue.record("history: \(history)"); return }
-        #expect(renders.count == 2, "the live render and the replaced one: \(history)")
-        // Written to the database by the lease holder, and read back from there by a new daemon.
-        for daemon in [a, b] { daemon.tick() }
-        a.store.checkpoint(a.core.tracker)
-        let fresh = try Daemon(url)
-        defer { fresh.close() }
-        #expect(try fresh.call("getRenderHistory", [.string("shot/d")]) == history, "from the database")
     }
 
     @Test("no database at the address: the store says which and why, and nothing starts")
