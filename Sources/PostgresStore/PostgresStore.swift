@@ -412,18 +412,9 @@ public final class PostgresStore: TrackerStore {
         }
     }
 
+    /// Refused: the event counter is the daemons' shared log, which renders written beside it
+    /// would put out of step with the daemons running on it (`rendertracker import` says so first).
     public func importRenders(_ renders: [RenderReport], lastEventID: Int) throws(StoreError) {
-        do {
-            try workLink.withConnection { session in
-                try session.query("BEGIN")
-                for report in renders {
-                    try PostgresRows.writeRender(report, in: session)
-                }
-                try session.query("UPDATE rendertracker.checkpoint SET last_event_id = GREATEST(last_event_id, \(lastEventID))")
-                try session.query("COMMIT")
-            }
-        } catch {
-            throw StoreError("writing past renders to \(location) failed: \(PostgresLink.describe(error))")
-        }
+        throw StoreError("a PostgreSQL store takes no import: import into an SQLite store instead")
     }
 }

@@ -29,8 +29,13 @@ struct ImportCommand: ParsableCommand {
 
     func validate() throws {
         guard !logs.isEmpty else { throw ValidationError("name at least one render log") }
-        if let store, (try? StoreLocation(parsing: store)) == nil || store == "memory" {
-            throw ValidationError("--store must be sqlite:PATH (a memory store keeps nothing to import into); got \(store)")
+        // A PostgreSQL store's event counter is its daemons' shared log, which an import beside
+        // running daemons would put out of step; and a memory store keeps nothing.
+        if let store, case .sqlite? = try? StoreLocation(parsing: store) {
+            return
+        }
+        if let store {
+            throw ValidationError("--store must be sqlite:PATH (a memory store keeps nothing to import into, and a PostgreSQL store takes no import); got \(store)")
         }
     }
 

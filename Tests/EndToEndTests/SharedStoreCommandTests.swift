@@ -30,6 +30,14 @@ struct SharedStoreCommandTests {
         #expect(await b.stop().status == 0)
     }
 
+    @Test("rendertracker import refuses a PostgreSQL store, saying why")
+    func importRefused() async throws {
+        let outcome = try await ChildProcess.run(
+            [CommandLineTests.executable, "import", "--store", "postgres://tracker@db.lan/renders", "night.jsonl"], separateErrors: true)
+        #expect(outcome.status == 64, "\(outcome.errors)")
+        #expect(outcome.errors.contains("a PostgreSQL store takes no import"), "\(outcome.errors)")
+    }
+
     @Test("SIGKILL one daemon in the middle of a render: the other holds every acknowledged write")
     func killOneDaemon() async throws {
         let url = try await PostgresServer.shared().makeDatabase(prefix: "kill")
