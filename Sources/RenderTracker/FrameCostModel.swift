@@ -15,7 +15,7 @@ import Darwin
 /// span's cost is the mean of its finished frames, drawn towards the mean of the whole shot while
 /// it has few; a span with none takes the line between its nearest spans with finished frames,
 /// or the nearest one's value at the ends.
-struct FrameCostModel {
+struct FrameCostModel: Sendable {
     static let maximumBins = 12
     /// Finished frames a span needs before its own mean counts as much as the shot's.
     static let binPrior = 3.0
@@ -25,7 +25,9 @@ struct FrameCostModel {
     private let lowestNumber: Int
     private let span: Int
     private let bins: [Double]
-    private let machineFactors: [String: Double]
+    /// Each machine's factor, by its number in `machineIndex` (the project's).
+    private let machineFactors: [Double]
+    private let machineIndex: [String: Int32]
     /// The shot's last render, and how much slower (above 1) this one renders the same frames.
     private let history: ShotHistory?
     let historyScale: Double
@@ -48,7 +50,8 @@ struct FrameCostModel {
         lowestNumber = 0
         span = 1
         bins = [typical]
-        machineFactors = [:]
+        machineFactors = []
+        machineIndex = [:]
         history = nil
         historyScale = 1
         ratios = []
@@ -70,27 +73,24 @@ struct FrameCostModel {
 
     /// The model of `project`'s finished frames (and `inFlight`), starting from `history` when
     /// the shot rendered before; nil when no frame finished with a fair render time and there
-    /// is no history with times.
+    /// is no history with times. The finished frames are read from `Project.estimateEvidence`,
+    /// compact values with machines numbered, not from the frames themselves.
     init?(project: Project, inFlight: [InFlight] = [], history: ShotHistory? = nil) {
-        let frames = project.allFrames
-        var lowest = Int.max
-        var highest = Int.min
-        for frame in frames {
-            lowest = min(lowest, frame.number)
-            highest = max(highest, frame.number)
-        }
-        guard lowest <= highest else { return nil }
-        let binCount = max(1, min(Self.maximumBins, frames.count / 16))
+        guard let numbers = project.numberRange else { return nil }
+        let evidence = project.estimateEvidence
+        let binCount = max(1, min(Self.maximumBins, project.frameCount / 16))
+        let lowest = numbers.lowerBound
         lowestNumber = lowest
-        span = max(1, (highest - lowest + binCount) / binCount)
+        span = max(1, (numbers.upperBound - lowest + binCount) / binCount)
+        machineIndex = evidence.machineIndex
 
         var sums = [Double](repeating: 0, count: binCount)
         var counts = [Double](repeating: 0, count: binCount)
-        var finished: [(bin: Int, number: Int, seconds: Double, machine: String?)] = []
+        var finished: [(bin: Int, number: Int, seconds: Double, machine: Int32?)] = []
         var machineTime = 0.0
         var renderTime = 0.0
-        for frame in frames where frame.status == .done || frame.status == .downloading {
-            guard let seconds = frame.renderSeconds, seconds > 0 else { continue }
+        for frame in evidence.frames {
+            guard let seconds = frame.renderSeconds else { continue }
             let bin = min(binCount - 1, (frame.number - lowest) / span)
             sums[bin] += seconds
             counts[bin] += 1
@@ -104,7 +104,7 @@ struct FrameCostModel {
             let bin = min(binCount - 1, max(0, (frame.number - lowest) / span))
             sums[bin] += frame.seconds
             counts[bin] += 1
-            finished.append((bin, frame.number, frame.seconds, frame.machine))
+            finished.append((bin, frame.number, frame.seconds, frame.machine.flatMap { evidence.machineIndex[$0] }))
         }
         sampleCount = finished.count
         wasteFactor = renderTime > 0 ? min(3, max(1, machineTime / renderTime)) : 1
@@ -119,24 +119,25 @@ struct FrameCostModel {
         self.history = history
         historyScale = history.map { Self.scale(finished.map { ($0.number, $0.seconds) }, against: $0) } ?? 1
         let scale = historyScale
-        func expected(_ sample: (bin: Int, number: Int, seconds: Double, machine: String?)) -> Double {
+        func expected(_ sample: (bin: Int, number: Int, seconds: Double, machine: Int32?)) -> Double {
             history?.seconds(of: sample.number).map { $0 * scale } ?? bins[sample.bin]
         }
 
-        var logSums: [String: (sum: Double, count: Double)] = [:]
+        var logSums = [(sum: Double, count: Double)](repeating: (0, 0), count: machineIndex.count)
         for sample in finished {
-            guard let machine = sample.machine else { continue }
-            logSums[machine, default: (0, 0)].sum += log(sample.seconds / expected(sample))
-            logSums[machine, default: (0, 0)].count += 1
+            guard let machine = sample.machine.map(Int.init) else { continue }
+            logSums[machine].sum += log(sample.seconds / expected(sample))
+            logSums[machine].count += 1
         }
-        let factors = logSums.mapValues { exp($0.sum / ($0.count + Self.machinePrior)) }
+        // A machine without samples: exp(0) = 1, the typical machine.
+        let factors = logSums.map { exp($0.sum / ($0.count + Self.machinePrior)) }
         machineFactors = factors
 
         let sorted = finished.map { sample in
             // Against the shot's spans, not the past render: a past render that timed the same frames
             // says nothing of how the frames it did not reach stray (a shot rendered the same way
             // twice strays by nothing against itself, and its last wave then had no allowance).
-            sample.seconds / (bins[sample.bin] * (sample.machine.flatMap { factors[$0] } ?? 1))
+            sample.seconds / (bins[sample.bin] * (sample.machine.map { factors[Int($0)] } ?? 1))
         }.sorted()
         ratios = sorted
         var suffix = [Double](repeating: 0, count: sorted.count + 1)
@@ -227,7 +228,7 @@ struct FrameCostModel {
 
     /// How much slower (above 1) or faster a machine rendered than the model expected.
     func speedFactor(of machine: String?) -> Double {
-        machine.flatMap { machineFactors[$0] } ?? 1
+        machine.flatMap { machineIndex[$0] }.map { machineFactors[Int($0)] } ?? 1
     }
 
     /// The expected time still ahead of a frame expected to take `expected` seconds that has run

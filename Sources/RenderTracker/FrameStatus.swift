@@ -23,4 +23,7 @@ public enum FrameStatus: Int, Sendable, CaseIterable, Hashable {
 
     /// Still has work ahead of it: neither finished nor failed.
     public var isActive: Bool { self != .done && self != .error }
+
+    /// Waits for a machine to render it: not yet rendered, or failed (HQueue reruns failed jobs).
+    var isQueued: Bool { self == .waiting || self == .generatingIFD || self == .ifdReady || self == .error }
 }

@@ -26,6 +26,8 @@ public struct Project: Sendable {
     static let completionSamples = 64
 
     private var frames: [Frame] = []
+    /// What the built-in estimate reads of the frames, kept in step with them.
+    private(set) var estimateEvidence = EstimateEvidence()
     private var slotByNumber: [Int: Int32] = [:]
     /// Slots sorted by frame number, for ordered reads without sorting on every poll.
     private var orderedSlots: [Int32] = []
@@ -68,6 +70,7 @@ public struct Project: Sendable {
         for slot in frames.indices {
             slotByNumber[frames[slot].number] = Int32(slot)
             statusCounts[frames[slot].status] += 1
+            estimateEvidence.record(frames[slot], slot: slot, counted: nil, projectJobID: jobID)
             frames[slot].older = Int32(slot) - 1
             frames[slot].newer = slot + 1 < frames.count ? Int32(slot + 1) : -1
         }
@@ -133,6 +136,12 @@ public struct Project: Sendable {
         slotByNumber[number].map { frames[Int($0)] }
     }
 
+    /// The lowest and highest frame numbers; nil for a project without frames.
+    var numberRange: ClosedRange<Int>? {
+        guard let first = orderedSlots.first, let last = orderedSlots.last else { return nil }
+        return frames[Int(first)].number...frames[Int(last)].number
+    }
+
     /// Every frame, sorted by number.
     public var framesInOrder: some RandomAccessCollection<Frame> {
         orderedSlots.lazy.map { frames[Int($0)] }
@@ -142,14 +151,19 @@ public struct Project: Sendable {
     /// walking back from the newest change, and the walk stops once all of them (known from the
     /// status counts) are found: usually a few steps, however large the project.
     public var framesInFlight: [Frame] {
+        slotsInFlight.map { frames[Int($0)] }
+    }
+
+    /// The slots of `framesInFlight`, in the same order (newest change first).
+    var slotsInFlight: [Int32] {
         var wanted = statusCounts[.rendering] + statusCounts[.downloading]
-        var found: [Frame] = []
+        var found: [Int32] = []
         found.reserveCapacity(wanted)
         var slot = newestSlot
         while wanted > 0, slot >= 0 {
             let status = frames[Int(slot)].status
             if status == .rendering || status == .downloading {
-                found.append(frames[Int(slot)])
+                found.append(slot)
                 wanted -= 1
             }
             slot = frames[Int(slot)].older
@@ -184,6 +198,7 @@ public struct Project: Sendable {
         }
         let slot = Int32(frames.count)
         frames.append(Frame(number: number, jobID: jobID, eventID: eventID))
+        estimateEvidence.record(frames[Int(slot)], slot: Int(slot), counted: nil, projectJobID: self.jobID)
         slotByNumber[number] = slot
         if let last = orderedSlots.last, frames[Int(last)].number > number {
             orderedSlots.insert(slot, at: orderedPosition(of: number))
@@ -203,6 +218,7 @@ public struct Project: Sendable {
     ) -> (before: FrameStatus, after: FrameStatus) {
         let index = Int(slot)
         let before = frames[index].status
+        let counted = EstimateEvidence.Counted(frames[index], projectJobID: jobID)
         let event = change(&frames[index])
         let after = frames[index].status
         frames[index].eventID = eventID
@@ -217,6 +233,7 @@ public struct Project: Sendable {
             statusCounts[after] += 1
             noteTransition(of: index, from: before, to: after, at: time)
         }
+        estimateEvidence.record(frames[index], slot: index, counted: counted, projectJobID: jobID)
         if newestSlot != slot {
             unlink(slot)
             linkAsNewest(slot)

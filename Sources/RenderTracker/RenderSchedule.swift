@@ -27,17 +27,57 @@ struct RenderSchedule {
         var frameFinishes: [Double]
     }
 
+    /// Jobs in queue order, each its frames' expected seconds, all in one array: an array a job
+    /// was an allocation a frame on every estimate of a render of one-frame jobs (10,000 of them
+    /// at 20,000 frames half done).
+    struct Jobs: ExpressibleByArrayLiteral {
+        /// Every job's frames, job after job.
+        private(set) var seconds: [Double] = []
+        /// Where each job's frames end in `seconds`.
+        private(set) var ends: [Int] = []
+
+        init() {}
+
+        init(arrayLiteral jobs: [Double]...) {
+            for job in jobs { append(job) }
+        }
+
+        /// A job of these frames at the end of the queue.
+        mutating func append(_ frames: some Sequence<Double>) {
+            seconds.append(contentsOf: frames)
+            ends.append(seconds.count)
+        }
+
+        /// One more frame for the last job (the first job, when there is none).
+        mutating func appendToLast(_ frame: Double) {
+            seconds.append(frame)
+            if ends.isEmpty { ends.append(seconds.count) } else { ends[ends.count - 1] = seconds.count }
+        }
+
+        /// `other`'s jobs after these.
+        mutating func append(contentsOf other: Jobs) {
+            let offset = seconds.count
+            ends.append(contentsOf: other.ends.lazy.map { $0 + offset })
+            seconds.append(contentsOf: other.seconds)
+        }
+
+        /// Each job's frames, in queue order.
+        var each: some Sequence<ArraySlice<Double>> {
+            ends.indices.lazy.map { seconds[($0 == 0 ? 0 : ends[$0 - 1])..<ends[$0]] }
+        }
+    }
+
     /// `busy` machines finish their current work first; `idle` more are free now. `jobs` are in
     /// queue order, each its frames' expected seconds; `spread` is each frame's standard deviation
     /// as a share of its expected time. Frame times vary, so the last of several machines to
     /// finish at about the same moment runs long: the expected largest of them is taken, not the mean.
-    static func play(busy: [Busy], idle: Int, jobs: [[Double]], spread: Double) -> Outcome {
+    static func play(busy: [Busy], idle: Int, jobs: Jobs, spread: Double) -> Outcome {
         var frameFinishes = busy.flatMap(\.frameFinishes)
         var machines = Heap(busy.map { Machine(freeAt: $0.freeAt, spread: $0.spread, slowness: $0.slowness) })
         for _ in 0..<max(0, idle) { machines.insert(Machine(freeAt: 0, spread: 0, slowness: 1)) }
         if machines.isEmpty { machines.insert(Machine(freeAt: 0, spread: 0, slowness: 1)) }
-        frameFinishes.reserveCapacity(frameFinishes.count + jobs.reduce(0) { $0 + $1.count })
-        for job in jobs {
+        frameFinishes.reserveCapacity(frameFinishes.count + jobs.seconds.count)
+        for job in jobs.each {
             guard var machine = machines.popMin() else { break }
             for seconds in job {
                 machine.freeAt += seconds * machine.slowness

@@ -30,6 +30,17 @@ public struct ShotHistory: Sendable {
         seconds = frames.map { $0.renderSeconds ?? .nan }
     }
 
+    /// Whether two histories (or none) are one: the same render with the same frames and times.
+    /// At once for copies of one value, whose arrays share storage; a render's history taken again
+    /// after it changed (a frame rendered again, the render done again) is another.
+    static func areSame(_ one: ShotHistory?, _ other: ShotHistory?) -> Bool {
+        guard let one, let other else { return one == nil && other == nil }
+        // `==` on the times is false for NaN (a frame never timed) unless the storage is shared:
+        // two equal histories kept apart read as different, never the other way round.
+        return one.renderID == other.renderID && one.project == other.project && one.numbers == other.numbers
+            && one.seconds == other.seconds
+    }
+
     /// Seconds frame `number` took last time; nil for a frame that render did not have or time.
     public func seconds(of number: Int) -> Double? {
         var low = 0
