@@ -250,8 +250,8 @@ public final class PostgresStore: TrackerStore {
     /// of a session's advisory locks when the session ends, so a killed daemon's lease frees).
     private func keepLease(now: ContinuousClock.Instant) {
         let (wasLeader, due) = box.state.withLock { state in
-            let due = state.lastLeaseCheck.map { $0.duration(to: .now) >= .seconds(1) } ?? true
-            if due { state.lastLeaseCheck = .now }
+            let due = state.lastLeaseCheck.map { $0.duration(to: now) >= .seconds(1) } ?? true
+            if due { state.lastLeaseCheck = now }
             return (state.isLeader, due)
         }
         guard due else { return }

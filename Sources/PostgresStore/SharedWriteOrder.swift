@@ -162,17 +162,14 @@ final class SharedWriteOrder: WriteSequencer, Sendable {
     // MARK: - WriteSequencer
 
     func commit(_ command: TrackerCommand, call: RecordedCall?, at time: Timestamp) -> TrackerOutcome {
-        let queued = state.withLock { state -> Ticket? in
+        let (ticket, queued) = state.withLock { state -> (Ticket, Bool) in
             state.nextSequence += 1
-            let kept = Kept(sequence: state.nextSequence, time: time, client: call?.client, command: command)
-            guard !state.isAlone else { return nil }
-            let ticket = Ticket(kept, call: call)
+            let ticket = Ticket(Kept(sequence: state.nextSequence, time: time, client: call?.client, command: command), call: call)
+            guard !state.isAlone else { return (ticket, false) }
             state.queue.append(ticket)
-            return ticket
+            return (ticket, true)
         }
-        guard let ticket = queued else {
-            return applyAlone(command, call: call, at: time)
-        }
+        guard queued else { return applyAlone(ticket) }
         wake.signal()
         if ticket.done.wait(timeout: .now() + commitTimeout) == .success, let outcome = ticket.result.withLock({ $0.outcome }) {
             return outcome
@@ -195,18 +192,11 @@ final class SharedWriteOrder: WriteSequencer, Sendable {
     // MARK: - Serving alone
 
     /// A write while the database is out of reach: applied here and kept for shipping.
-    private func applyAlone(_ command: TrackerCommand, call: RecordedCall?, at time: Timestamp) -> TrackerOutcome {
+    private func applyAlone(_ ticket: Ticket) -> TrackerOutcome {
         applying.withLock { _ in
-            let stillAlone = state.withLock { state -> Bool in
-                guard state.isAlone else { return false }
-                state.nextSequence += 1
-                keep(Kept(sequence: state.nextSequence, time: time, client: call?.client, command: command), in: &state)
-                return true
-            }
             // The database came back between the check and the lock: take the shared way.
-            guard stillAlone, let tracker = self.tracker.withLock({ $0 }) else { return nil }
-            return tracker.applyAlone(command, call: call, at: time)
-        } ?? commit(command, call: call, at: time)
+            state.withLock { $0.isAlone } ? serveAlone(ticket) : nil
+        } ?? commit(ticket.kept.command, call: ticket.call, at: ticket.kept.time)
     }
 
     private func keep(_ write: Kept, in state: inout State) {
@@ -227,8 +217,7 @@ final class SharedWriteOrder: WriteSequencer, Sendable {
                 return outcome
             }
             goAlone(because: "the database did not answer within \(commitTimeout) s")
-            state.withLock { state in keep(ticket.kept, in: &state) }
-            return apply(alone: ticket)
+            return serveAlone(ticket)
         }
     }
 
@@ -252,9 +241,14 @@ final class SharedWriteOrder: WriteSequencer, Sendable {
             tracker.withLock { $0 }?.setAsideEventIDs()
         }
         for ticket in queued where !ticket.isAbandoned {
-            state.withLock { state in keep(ticket.kept, in: &state) }
-            _ = ticket.resolve(apply(alone: ticket))
+            _ = ticket.resolve(serveAlone(ticket))
         }
+    }
+
+    /// Inside `applying`, serving alone: keeps the write for shipping and applies it here.
+    private func serveAlone(_ ticket: Ticket) -> TrackerOutcome {
+        state.withLock { state in keep(ticket.kept, in: &state) }
+        return apply(alone: ticket)
     }
 
     private func apply(alone ticket: Ticket) -> TrackerOutcome {
@@ -296,8 +290,7 @@ final class SharedWriteOrder: WriteSequencer, Sendable {
                     goAlone(because: PostgresLink.describe(error))
                     // The statement's fate is unknown: kept as well, `origins` tells at shipping.
                     for ticket in batch where !ticket.isAbandoned {
-                        state.withLock { state in keep(ticket.kept, in: &state) }
-                        _ = ticket.resolve(apply(alone: ticket))
+                        _ = ticket.resolve(serveAlone(ticket))
                     }
                 }
             }
@@ -414,8 +407,8 @@ final class SharedWriteOrder: WriteSequencer, Sendable {
                 return
             }
             if entries[0].position != from + 1 { throw LogGap(expected: from + 1, found: entries[0].position) }
-            applying.withLock { _ in
-                guard !state.withLock({ $0.isAlone }), let tracker = tracker.withLock({ $0 }) else { return }
+            let applied = applying.withLock { _ -> Bool in
+                guard !state.withLock({ $0.isAlone }), let tracker = tracker.withLock({ $0 }) else { return false }
                 for entry in entries {
                     // A write of this origin found in the log is one it shipped after serving alone.
                     tracker.applyInOrder(
@@ -423,7 +416,10 @@ final class SharedWriteOrder: WriteSequencer, Sendable {
                         origin: entry.mine ? .here : .anotherDaemon, position: entry.position)
                     state.withLock { $0.appliedPosition = entry.position }
                 }
+                return true
             }
+            // Gone alone meanwhile: the shared state comes back whole, later.
+            guard applied else { return }
             if entries.count < 2000, limit == nil { return }
         }
     }
@@ -449,11 +445,14 @@ final class SharedWriteOrder: WriteSequencer, Sendable {
     /// Loads the shared state and puts it in place of this daemon's.
     private func reload() throws {
         let shared = try loadLink.withConnection { session in try load(session) }
-        applying.withLock { _ in
-            installed(shared)
-            tracker.withLock { $0 }?.replaceState(with: shared.restored)
-            state.withLock { $0.appliedPosition = shared.position }
-        }
+        applying.withLock { _ in install(shared) }
+    }
+
+    /// Inside `applying`: the shared state in place of this daemon's, the store told.
+    private func install(_ shared: SharedState) {
+        installed(shared)
+        tracker.withLock { $0 }?.replaceState(with: shared.restored)
+        state.withLock { $0.appliedPosition = shared.position }
     }
 
     /// Serving alone, once a second: ship what was kept, then take the shared state again.
@@ -475,15 +474,12 @@ final class SharedWriteOrder: WriteSequencer, Sendable {
             try applying.withLock { _ in
                 let last = state.withLock { $0.kept }
                 if !last.isEmpty { try ship(last) }
-                let shared = try loadLink.withConnection { session in try load(session) }
-                installed(shared)
-                tracker.withLock { $0 }?.replaceState(with: shared.restored)
+                install(try loadLink.withConnection { session in try load(session) })
                 let (since, lost) = state.withLock { state -> (ContinuousClock.Instant?, Int) in
                     let since: ContinuousClock.Instant? = if case .alone(let since) = state.mode { since } else { nil }
                     state.kept.removeAll()
                     state.mode = .shared
                     state.problem = nil
-                    state.appliedPosition = shared.position
                     return (since, state.lostWrites)
                 }
                 logger.notice("the shared store is back: the writes served alone are shipped and this daemon has the shared state again", metadata: [
@@ -498,14 +494,11 @@ final class SharedWriteOrder: WriteSequencer, Sendable {
     /// Returns once everything committed before it is on the database's disk (as its
     /// `synchronous_commit` has it): a transaction that takes an id commits, and a commit waits for
     /// the WAL up to its own record. Daemons' waits overlap here, and PostgreSQL flushes them together.
-    private func flush() throws {
-        try flushLink.send(Self.flushQuery).wait()
-    }
-
     private static let flushQuery: PostgresQuery = "SELECT pg_current_xact_id()"
 
     /// Ships kept writes the log does not have yet (`origins` knows the last one that got there),
-    /// on the connection with the longer bound: a backlog goes in chunks of `maxBatch`.
+    /// on the connection with the longer bound, whose commits wait for the disk as the server's
+    /// `synchronous_commit` says (no flush commit needed): a backlog goes in chunks of `maxBatch`.
     private func ship(_ kept: [Kept]) throws {
         try loadLink.withConnection { session in
             var shipped: Int64 = 0
@@ -520,6 +513,5 @@ final class SharedWriteOrder: WriteSequencer, Sendable {
                 start += chunk.count
             }
         }
-        try flush()
     }
 }
