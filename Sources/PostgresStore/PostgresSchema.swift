@@ -16,6 +16,7 @@ import RenderTrackerService
 ///   names; a daemon starts from it and applies the log after it. Frames and project headers are
 ///   bytes (`FrameCoding`): every daemon must restore exactly the values the others hold.
 /// - `renders`, `render_frames`: past renders, in columns, for SQL and for `getRenderHistory`.
+/// - `limits`: the limits every daemon on the database applies (`SharedLimits`).
 enum PostgresSchema {
     static let migrations: [[PostgresQuery]] = [
         [
@@ -55,7 +56,14 @@ enum PostgresSchema {
                 started_at double precision, finished_at double precision, failed_on text NOT NULL,
                 PRIMARY KEY (render_id, number))
             """,
-        ]
+        ],
+        [
+            """
+            CREATE TABLE rendertracker.limits (
+                id integer PRIMARY KEY CHECK (id = 1), log_entries_per_frame bigint NOT NULL, log_bytes_per_frame bigint NOT NULL,
+                message_bytes bigint NOT NULL, max_live_projects bigint NOT NULL)
+            """
+        ],
     ]
 
     /// Brings the database up to this build's schema.

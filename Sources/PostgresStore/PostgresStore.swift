@@ -73,6 +73,9 @@ public final class PostgresStore: TrackerStore {
         var lastSize: ContinuousClock.Instant?
         var lastLeaseCheck: ContinuousClock.Instant?
         var checkpointProblem: String?
+        /// The limits changed on the database while this daemon was away from it: said until it
+        /// restarts, since what it applied meanwhile may differ from the others' state.
+        var limitsProblem: String?
         var reportedProblem: String?
         var bytesOnDisk = 0
         var listening: PostgresListenContext?
@@ -133,7 +136,10 @@ public final class PostgresStore: TrackerStore {
     public func restore(limits: TrackerLimits) throws(StoreError) -> RestoredState {
         box.limits.withLock { $0 = limits }
         do {
-            let shared = try workLink.withConnection { session in try Self.loadShared(session, limits: limits) }
+            let shared = try workLink.withConnection { session in
+                try SharedLimits.join(with: limits, in: session, location: location, logger: logger)
+                return try Self.loadShared(session, limits: limits)
+            }
             box.state.withLock { $0.position = shared.position }
             order.start(at: shared.position)
             return shared.restored
@@ -256,7 +262,10 @@ public final class PostgresStore: TrackerStore {
         }
         guard due else { return }
         // Held on this very session? (The connection may have been opened again since.)
+        let limits = box.limits.withLock { $0 }
+        var limitsProblem: String?
         let held = (try? workLink.withConnection { session in
+            limitsProblem = try SharedLimits.rejoin(with: limits, in: session)
             let key = Self.leaseKey
             let owned = try session.query("""
                 SELECT count(*) > 0 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted
@@ -266,6 +275,7 @@ public final class PostgresStore: TrackerStore {
             return try session.query("SELECT pg_try_advisory_lock(\(key))").first(where: { _ in true })?.decode(Bool.self)
         }) ?? false
         box.state.withLock { state in
+            if let limitsProblem { state.limitsProblem = limitsProblem }
             if held == true, !state.isLeader {
                 // The whole state goes out at once, on taking the lease, not a checkpoint later.
                 state.needsFullCheckpoint = true
@@ -283,6 +293,7 @@ public final class PostgresStore: TrackerStore {
     /// just after taking the lease; then prunes the log the checkpoint covers.
     public func checkpoint(_ tracker: SharedTracker) {
         guard !order.isServingAlone else { return }
+        let started = ContinuousClock.now
         let cut = tracker.read { tracker -> (batch: CheckpointBatch, taken: PendingChanges, full: Bool, position: Int)? in
             box.state.withLock { state in
                 state.lastCheckpoint = .now
@@ -302,6 +313,7 @@ public final class PostgresStore: TrackerStore {
             }
         }
         guard let (batch, taken, full, position) = cut else { return }
+        let cutTime = ContinuousClock.now - started
         do {
             let reports = batch.renders.map { RenderReport($0.project, ending: $0.ending) }
             let written = try workLink.withConnection { session in
@@ -323,6 +335,10 @@ public final class PostgresStore: TrackerStore {
                     """)
                 return true
             }
+            logger.debug("checkpoint written", metadata: [
+                "position": "\(position)", "whole": "\(full)", "written": "\(written)",
+                "frames": "\(batch.projects.reduce(0) { $0 + $1.frameCount })", "cut": "\(cutTime)", "took": "\(ContinuousClock.now - started)",
+            ])
             box.state.withLock { state in
                 state.checkpointProblem = nil
                 if !written {
@@ -364,8 +380,8 @@ public final class PostgresStore: TrackerStore {
 
     public var health: StoreHealth {
         let (problem, waiting, lost) = order.health
-        let (checkpointProblem, bytes) = box.state.withLock { ($0.checkpointProblem, $0.bytesOnDisk) }
-        var text = problem.map { "serving alone from memory: \($0)" } ?? checkpointProblem
+        let (checkpointProblem, limitsProblem, bytes) = box.state.withLock { ($0.checkpointProblem, $0.limitsProblem, $0.bytesOnDisk) }
+        var text = problem.map { "serving alone from memory: \($0)" } ?? limitsProblem ?? checkpointProblem
         if lost > 0 {
             // Said until the daemon restarts: those writes are gone for good.
             let dropped = "\(lost) writes served alone were dropped (more than \(SharedWriteOrder.maxAloneWrites) kept)"

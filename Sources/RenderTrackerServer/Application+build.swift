@@ -169,7 +169,7 @@ public func buildApplication(
         cacheFolder: FileManager.default.temporaryDirectory.appendingPathComponent("rendertracker-previews-\(ProcessInfo.processInfo.processIdentifier)"))
     let preview = PreviewRoute(images: previews, tracker: core.tracker)
     reads.get("/preview") { request, _ in try await preview.respond(to: request) }
-    let events = EventStream(core: core, logger: logger)
+    let events = EventStream(core: core, logger: logger, blocking: blockingCalls?.pool)
     reads.get("/events") { request, context in try events.respond(to: request, context: context) }
     reads.addMetricsRoute(metrics: metrics)
     router.addHealthRoute(tracker: core.tracker, store: core.store)

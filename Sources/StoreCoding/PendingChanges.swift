@@ -73,6 +73,14 @@ package struct CheckpointBatch {
         case rewrite(Project)
         /// Update the project's row and these frames.
         case update(ProjectRecord, [Frame])
+
+        /// The frames it writes.
+        package var frameCount: Int {
+            switch self {
+            case .rewrite(let project): project.frameCount
+            case .update(_, let frames): frames.count
+            }
+        }
     }
 
     package var deleted: Set<ProjectKey>

@@ -16,10 +16,10 @@ struct SharedStoreTests {
         let store: PostgresStore
         let core: TrackerCore
 
-        init(_ url: String, commitTimeout: Double = 2, logger: Logger = .silent) throws {
+        init(_ url: String, commitTimeout: Double = 2, limits: TrackerLimits = TrackerLimits(), logger: Logger = .silent) throws {
             store = try PostgresStore(location: try PostgresLocation(parsing: url), commitTimeout: commitTimeout, logger: logger)
-            let restored = try store.restore(limits: TrackerLimits())
-            core = TrackerCore(configuration: TrackerConfiguration(), logger: .silent, store: store, restored: restored)
+            let restored = try store.restore(limits: limits)
+            core = TrackerCore(configuration: TrackerConfiguration(trackerLimits: limits), logger: .silent, store: store, restored: restored)
         }
 
         func call(_ method: String, _ params: [RPCValue]) throws -> RPCValue {
@@ -159,6 +159,32 @@ struct SharedStoreTests {
         _ = try await PostgresServer.shared().sql("UPDATE rendertracker.schema_version SET version = 99", database: Self.name(of: url))
         let error = #expect(throws: StoreError.self) { try Daemon(url) }
         #expect(error?.description.contains("migrated by a newer rendertracker (schema 99") == true, "\(String(describing: error))")
+    }
+
+    @Test("daemons on one database apply the same limits: other ones are refused while a daemon runs, and take effect once none does")
+    func limitsAgree() async throws {
+        let url = try await database()
+        let usual = try Daemon(url)
+        let other = TrackerLimits(messageBytes: 1024, maxLiveProjects: 50)
+        let refused = #expect(throws: StoreError.self) { try Daemon(url, limits: other) }
+        #expect(
+            refused?.description.contains(
+                "apply other limits (max-message-bytes 65536 there, 1024 here; max-live-projects 10000 there, 50 here)") == true,
+            "\(String(describing: refused))")
+        let alike = try Daemon(url)
+        alike.close()
+        // Still running: the first daemon holds the limits.
+        #expect(throws: StoreError.self) { try Daemon(url, limits: other) }
+        usual.close()
+
+        // None runs: the new limits take effect, for a daemon that starts with them and for its peers.
+        let changed = try Daemon(url, limits: other)
+        defer { changed.close() }
+        let back = #expect(throws: StoreError.self) { try Daemon(url) }
+        #expect(back?.description.contains("(max-message-bytes 1024 there, 65536 here; max-live-projects 50 there, 10000 here)") == true,
+            "\(String(describing: back))")
+        let peer = try Daemon(url, limits: other)
+        peer.close()
     }
 
     @Test("URLs: the parts, the password's sources, and clear refusals", arguments: [

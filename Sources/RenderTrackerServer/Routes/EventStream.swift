@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 import RenderTrackerService
 import RPC
 import ServiceLifecycle
@@ -17,6 +18,9 @@ struct EventStream: Sendable {
     /// `getProjectSummary` answers).
     let core: TrackerCore
     let logger: Logger
+    /// With a store shared by several daemons: threads to wait on while this daemon catches up to
+    /// a cursor another daemon gave out (`BlockingCallService`).
+    var blocking: NIOThreadPool?
     private var feed: ChangeFeed { core.feed }
 
     static let minimumInterval: Duration = .milliseconds(250)
@@ -116,6 +120,13 @@ struct EventStream: Sendable {
     /// nothing, and after the last the summaries are read again from the first page's moment,
     /// since projects of earlier pages may have changed meanwhile.
     private func send(_ query: Query, to writer: inout any ResponseBodyWriter, until closed: ConnectionClosed) async throws {
+        // A cursor from another daemon on a shared store, ahead of this one (a monitor page
+        // behind a load balancer that reconnected here with its Last-Event-ID): catch up first,
+        // as `getChangedFrames` does, so the stream resumes with what changed after it instead of
+        // starting over with everything.
+        if let blocking, query.cursor > core.tracker.read({ $0.lastEventID }) {
+            try await blocking.runIfActive { [tracker = core.tracker] in tracker.catchUp(toEventID: query.cursor) }
+        }
         // Where a resumed stream would start, and what summaries are read after.
         var cursor = query.cursor
         var framesCursor = query.cursor

@@ -2,17 +2,21 @@
 Usage: shared_store.py URL_A cursor URL_B
          16 clients write through each daemon at once, each write a frame of its own; one monitor
          polls getChangedFrames with one cursor, asking each daemon in turn: it must see every
-         write exactly once, in a cursor that only grows, and both daemons must end identical.
+         write exactly once, in a cursor that only grows, and both daemons must end identical. Now
+         and then the monitor opens GET /events on the daemon it did not just ask, resuming from
+         its cursor (Last-Event-ID): the stream must go on from it, not start over.
        shared_store.py URL_A outage URL_B STOPFILE
          8 clients per daemon write until STOPFILE exists (at most 120 s; prints LOAD RUNNING once
          under way; the test restarts the database meanwhile, then makes the file); every call must
          succeed, and once the database is back both daemons must hold every acknowledged write and
          agree frame for frame.
 (exits non-zero with a message on the first failed check)"""
+import json
 import os
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 import xmlrpc.client
 
@@ -53,13 +57,24 @@ def writers(project, per_daemon, frames_each, fraction_of, stop=None):
     return threads, acknowledged, errors, lock
 
 
+def first_event(url, project, last_event_id):
+    """The first message of GET /events resuming from last_event_id, as JSON."""
+    request = urllib.request.Request(url + "/events?project=" + urllib.parse.quote(project),
+                                     headers={"Last-Event-ID": str(last_event_id)})
+    with urllib.request.urlopen(request, timeout=10) as stream:
+        for line in stream:
+            if line.startswith(b"data: "):
+                return json.loads(line[6:])
+    raise RuntimeError("the event stream ended before its first message")
+
+
 def cursor():
     project = "farm/shared-cursor"
     check(proxy(URL_A).startedRenderProject(project, [], False, "job") is True, "the render starts through daemon A", None)
     threads, acknowledged, errors, lock = writers(project, 16, 40, lambda frame: 0.5)
     monitors = [proxy(URL_A), proxy(URL_B)]
     first = monitors[1].getChangedFrames(project, 0)
-    since, seen, polls, backwards = first["event_id"], {}, 0, []
+    since, seen, polls, backwards, restarts, streams = first["event_id"], {}, 0, [], [], 0
     for thread in threads:
         thread.start()
 
@@ -77,6 +92,13 @@ def cursor():
     while any(thread.is_alive() for thread in threads):
         poll(monitors[polls % 2])
         polls += 1
+        if polls % 5 == 0:
+            # The other daemon, which may not have applied what gave out this cursor yet.
+            message = first_event((URL_A, URL_B)[polls % 2], project, since)
+            changes = message.get("changes") or {"reset": False}
+            if changes["reset"] or message["event_id"] < since:
+                restarts.append((since, message["event_id"], changes["reset"]))
+            streams += 1
     for thread in threads:
         thread.join()
     check(not errors, "every write through either daemon succeeded", errors[:5])
@@ -88,6 +110,8 @@ def cursor():
     poll(monitors[0])
     poll(monitors[1])
     check(not backwards, "one cursor over both daemons never reset or went back", backwards[:5])
+    check(streams > 0 and not restarts, "an event stream resumed on the other daemon goes on from the cursor (%d streams)" % streams,
+          restarts[:5])
     twice = {frame: changes for frame, changes in seen.items() if len(changes) != 1}
     check(not twice, "no change was seen twice", list(twice.items())[:5])
     missing = sorted(set(acknowledged) - set(seen))
