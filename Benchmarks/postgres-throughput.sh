@@ -11,6 +11,7 @@
 # daemon's defaults (--sync-interval 1); SQLITE_OPTIONS adds flags (SQLITE_OPTIONS="--sync-interval 0").
 # Each round starts from an empty database and an empty SQLite file.
 # Usage: Benchmarks/postgres-throughput.sh [ROUNDS]
+#        BINARY=/tmp/rendertracker-before Benchmarks/postgres-throughput.sh [ROUNDS]
 #        Benchmarks/postgres-throughput.sh --check-cluster   (starts the cluster, queries it, stops it)
 # Needs wrk, a release build (built here when missing), python3, and PostgreSQL's server package
 # (apt-get install -y postgresql: /usr/lib/postgresql/<version>/bin).
@@ -18,7 +19,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 secs=${BENCH_SECONDS:-10}
-binary=.build/release/rendertracker
+# BINARY: another build to measure (a copy of an older release build, to compare in one session).
+binary=${BINARY:-.build/release/rendertracker}
 bench=../shared/bench
 
 # The highest version's server binaries, not PATH's: Debian's psql on PATH is a wrapper that picks
