@@ -238,7 +238,12 @@ public final class PostgresStore: TrackerStore {
             }
         }
         if sizeDue, let size = try? workLink.withConnection({ session in
-            try session.query("SELECT pg_database_size(current_database())").first(where: { _ in true })?.decode(Int.self)
+            // The store's own tables with their indexes and TOAST, not the rest of a database the
+            // studio may use for other things too.
+            try session.query("""
+                SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c
+                    JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'rendertracker' AND c.relkind = 'r'
+                """).first(where: { _ in true })?.decode(Int.self)
         }) {
             box.state.withLock { $0.bytesOnDisk = size }
         }

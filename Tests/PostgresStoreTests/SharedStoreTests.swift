@@ -93,6 +93,23 @@ struct SharedStoreTests {
         }
     }
 
+    @Test("the store's size is its own tables', not the whole database's")
+    func storeBytes() async throws {
+        try await withTwoDaemons { a, _, url in
+            a.tick()
+            let deadline = ContinuousClock.now + .seconds(10)
+            while a.store.health.bytesOnDisk == 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let database = Int(try await PostgresServer.shared().sql("SELECT pg_database_size(current_database())", database: Self.name(of: url)))
+            let bytes = a.store.health.bytesOnDisk
+            // The tables and indexes of the schema, empty but for a page or two each: tens of KB,
+            // where the database's catalogs alone are megabytes.
+            #expect(bytes > 0 && bytes < 1_000_000, "\(bytes) bytes")
+            #expect(bytes < (database ?? 0) / 4, "\(bytes) of a database of \(String(describing: database))")
+        }
+    }
+
     @Test("a daemon started later, and one restarted, restore what the others answered: before and after a checkpoint")
     func restartRestores() async throws {
         let url = try await database()
