@@ -75,6 +75,11 @@ struct EstimateEvidence: Sendable {
     /// the most frames any one job id has started (1 when every frame has its own job), at most 1,000.
     var framesPerJob: Int { min(max(1, mostFramesOfAJob), 1_000) }
 
+    /// Room for `count` more frames (`Project.reserveCapacity(forMoreFrames:)`).
+    mutating func reserveCapacity(forMoreFrames count: Int) {
+        frames.reserveCapacity(frames.count + count)
+    }
+
     /// Takes in frame `slot` after a change; `counted` is what it counted for before (nil for a
     /// frame not taken in yet).
     mutating func record(_ frame: Frame, slot: Int, counted before: Counted?, projectJobID: String) {

@@ -190,6 +190,16 @@ public struct Project: Sendable {
 
     // MARK: - Mutation (only through Tracker)
 
+    /// Makes room for `count` more frames at once, for a render started with its frame list: grown
+    /// one append at a time, the arrays and the index double past the frames they hold (10,000
+    /// frames take room for 16,384) and keep that slack for the render's life.
+    mutating func reserveCapacity(forMoreFrames count: Int) {
+        frames.reserveCapacity(frames.count + count)
+        slotByNumber.reserveCapacity(slotByNumber.count + count)
+        orderedSlots.reserveCapacity(orderedSlots.count + count)
+        estimateEvidence.reserveCapacity(forMoreFrames: count)
+    }
+
     /// The slot of frame `number`, adding it if the project does not have it yet.
     /// `added` tells the caller to log how the frame appeared.
     mutating func slot(for number: Int, jobID: String, eventID: Int) -> (slot: Int32, added: Bool) {

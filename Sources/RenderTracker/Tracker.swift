@@ -214,7 +214,9 @@ public struct Tracker: Sendable {
             name: name, jobID: jobID, generatesIFDs: generatesIFDs, startedAt: now,
             createdEventID: nextEventID(), createdImplicitly: false)
         // HQueue sends frames in subdivision order; sorted, every frame appends to the ordered index.
-        for number in Set(numbers).sorted() {
+        let sorted = Set(numbers).sorted()
+        project.reserveCapacity(forMoreFrames: sorted.count)
+        for number in sorted {
             let eventID = nextEventID()
             let (slot, _) = project.slot(for: number, jobID: jobID, eventID: eventID)
             _ = project.update(slot: slot, eventID: eventID, at: now, limits: limits) { _ in
