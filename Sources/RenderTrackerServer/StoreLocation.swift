@@ -32,13 +32,20 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// `serve`'s default: `/var/lib/rendertracker/tracker.db` for root (a system service), else
+    /// `serve`'s default: `tracker.db` in the state directory systemd gives the service
+    /// (`$STATE_DIRECTORY`, set by the unit's `StateDirectory=`; the first, when it names several),
+    /// else `/var/lib/rendertracker/tracker.db` for root (a system service), else
     /// `$XDG_STATE_HOME/rendertracker/tracker.db`, by default `~/.local/state/rendertracker/tracker.db`.
+    /// Taking systemd's directory lets the unit leave the store unset, so that a `store:` line in
+    /// the configuration file applies (an `Environment=` in the unit would win over it).
     public static var defaultSQLite: StoreLocation {
+        let environment = { (name: String) in getenv(name).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } }
+        if let directory = environment("STATE_DIRECTORY")?.split(separator: ":").first {
+            return .sqlite(path: "\(directory)/tracker.db")
+        }
         if getuid() == 0 {
             return .sqlite(path: "/var/lib/rendertracker/tracker.db")
         }
-        let environment = { (name: String) in getenv(name).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } }
         let state = environment("XDG_STATE_HOME") ?? "\(environment("HOME") ?? ".")/.local/state"
         return .sqlite(path: "\(state)/rendertracker/tracker.db")
     }

@@ -85,7 +85,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp(
         "Where state and past renders are kept: sqlite:PATH, postgres://USER@HOST[:PORT]/DATABASE (several daemons share it), "
             + "or memory to keep nothing across restarts. "
-            + "Default: sqlite:/var/lib/rendertracker/tracker.db as root, else sqlite:~/.local/state/rendertracker/tracker.db.",
+            + "Default: sqlite:$STATE_DIRECTORY/tracker.db under systemd, else sqlite:/var/lib/rendertracker/tracker.db as root, "
+            + "else sqlite:~/.local/state/rendertracker/tracker.db.",
         valueName: "url"))
     var store: String?
 

@@ -63,6 +63,21 @@ struct ServiceOperationsTests {
         try await expectScenario("body_limit", ["3000"], environment: ["RENDERTRACKER_CONFIG": file, "RENDERTRACKER_MAX_BODY_BYTES": "3000"])
     }
 
+    @Test("under systemd the default store is in its state directory, and a store: line in the file wins over it")
+    func storeUnderSystemd() async throws {
+        let systemd = ["STATE_DIRECTORY": "/var/lib/rendertracker-test:/var/lib/other"]
+        let byDefault = try await ChildProcess.run(
+            [CommandLineTests.executable, "serve", "--print-config"], environment: systemd, separateErrors: true)
+        #expect(byDefault.output.contains("= sqlite:/var/lib/rendertracker-test/tracker.db "), "\(byDefault.output)\(byDefault.errors)")
+        let file = try Self.configurationFile("store: postgres://rendertracker@db.studio.lan/rendertracker\n")
+        let configured = try await ChildProcess.run(
+            [CommandLineTests.executable, "serve", "--config", file, "--print-config"], environment: systemd, separateErrors: true)
+        #expect(configured.output.contains("= postgres://rendertracker@db.studio.lan:5432/rendertracker "), "\(configured.output)\(configured.errors)")
+        // The shipped unit leaves the store to the file.
+        let unit = try String(contentsOfFile: Self.packageFolder + "/packaging/rendertracker.service", encoding: .utf8)
+        #expect(unit.contains("StateDirectory=rendertracker") && !unit.contains("RENDERTRACKER_STORE"))
+    }
+
     @Test("a bad setting is refused naming where it came from", arguments: [
         ("alow-writes: 10.0.0.0/8\n", [:], "unknown setting alow-writes"),
         ("port: [1\n", [:], "did not find expected ','"),
