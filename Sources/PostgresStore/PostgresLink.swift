@@ -165,7 +165,11 @@ final class PostgresLink: Sendable {
 
     private func tls() throws -> PostgresConnection.Configuration.TLS {
         guard location.requiresTLS else { return .disable }
-        return .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let file = location.rootCertificateFile {
+            configuration.trustRoots = .file(file)
+        }
+        return .require(try NIOSSLContext(configuration: configuration))
     }
 
     /// What a database error says, for logs and `/healthz`: postgres-nio's own description hides

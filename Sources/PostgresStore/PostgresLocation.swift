@@ -9,8 +9,10 @@ public import RenderTrackerService
 /// Where the shared store lives: `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`, the form
 /// libpq and every PostgreSQL tool take (`postgresql://` too). The password comes from the URL,
 /// else `PGPASSWORD`, else the first line of `passwordFile`; a URL carrying one is never
-/// printed with it (`description`). `?sslmode=require` asks for TLS (verified against the
-/// system's trust store); `disable` (the default) and `prefer` connect in the clear.
+/// printed with it (`description`). `?sslmode=require` asks for TLS, the server's certificate
+/// verified against the system's trust store, or against the certificates in the file
+/// `sslrootcert` names (a studio's own authority); `disable` (the default) and `prefer` connect in
+/// the clear. Other parameters are refused, naming them, rather than ignored.
 public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     public var user: String
     public var host: String
@@ -18,6 +20,8 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     public var database: String
     public var password: String?
     public var requiresTLS: Bool
+    /// The authorities trusted for the server's certificate (PEM), instead of the system's.
+    public var rootCertificateFile: String?
 
     /// - Throws: `StoreError` naming what is wrong with the URL and showing the form.
     public init(parsing text: String, passwordFile: String? = nil) throws(StoreError) {
@@ -36,10 +40,23 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         self.port = components.port ?? 5432
         self.database = database.removingPercentEncoding ?? database
         self.user = components.user.map { $0.removingPercentEncoding ?? $0 } ?? Self.environment("PGUSER") ?? "rendertracker"
-        switch components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "disable" {
+        let parameters = components.queryItems ?? []
+        if let unknown = parameters.first(where: { !["sslmode", "sslrootcert"].contains($0.name) }) {
+            throw StoreError("--store: the URL parameter \(unknown.name) is not one rendertracker takes (it takes sslmode and sslrootcert)")
+        }
+        switch parameters.last(where: { $0.name == "sslmode" })?.value ?? "disable" {
         case "disable", "prefer", "allow": requiresTLS = false
         case "require", "verify-ca", "verify-full": requiresTLS = true
         case let other: throw StoreError("--store: sslmode=\(other) is not one of disable, allow, prefer, require, verify-ca, verify-full")
+        }
+        rootCertificateFile = parameters.last(where: { $0.name == "sslrootcert" })?.value
+        if let file = rootCertificateFile {
+            guard requiresTLS else {
+                throw StoreError("--store: sslrootcert=\(file) is for TLS connections: add sslmode=verify-full (or require)")
+            }
+            guard FileManager.default.isReadableFile(atPath: file) else {
+                throw StoreError("--store: the certificate file \(file) (sslrootcert) cannot be read")
+            }
         }
         if let password = components.password {
             self.password = password.removingPercentEncoding ?? password
@@ -55,9 +72,11 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// The URL without its password.
+    /// The URL without its password, saying whether it uses TLS.
     public var description: String {
-        "postgres://\(user)@\(host):\(port)/\(database)"
+        let base = "postgres://\(user)@\(host):\(port)/\(database)"
+        guard requiresTLS else { return base }
+        return base + "?sslmode=verify-full" + (rootCertificateFile.map { "&sslrootcert=\($0)" } ?? "")
     }
 
     private static func redacted(_ text: String) -> String {

@@ -25,10 +25,17 @@ public final class PostgresServer: Sendable {
     private let owner: [String]
     private let databasesMade = Atomic(0)
 
+    /// The certificate the server presents when started with `tls`, signed by itself: what a
+    /// client names as its `sslrootcert` to verify the server.
+    public var certificateFile: String { folder + "/cert.pem" }
+
     /// Starts a cluster of its own (most tests want `shared()`).
-    /// - Parameter durable: false turns off fsync and full-page writes, which only matter if the
-    ///   machine crashes, to spare the disk; true keeps them, for durability benchmarks.
-    public static func start(durable: Bool = false) async throws -> PostgresServer {
+    /// - Parameters:
+    ///   - durable: false turns off fsync and full-page writes, which only matter if the machine
+    ///     crashes, to spare the disk; true keeps them, for durability benchmarks.
+    ///   - tls: serves TLS too (`ssl = on`), with a certificate for 127.0.0.1 made by openssl
+    ///     (`certificateFile`); clients may still connect without it.
+    public static func start(durable: Bool = false, tls: Bool = false) async throws -> PostgresServer {
         let binaries = try serverBinaries()
         let root = getuid() == 0
         if root, getpwnam("postgres") == nil {
@@ -70,6 +77,15 @@ public final class PostgresServer: Sendable {
             """
         if !durable {
             settings += "fsync = off\nfull_page_writes = off\n"
+        }
+        if tls {
+            let certificate = try await SelfSignedCertificate.make(in: folder)
+            // The server reads its key only when the key is its own and no one else's.
+            if root {
+                try await server.check(["chown", "postgres:postgres", certificate.keyFile, certificate.certificateFile], "chown")
+            }
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: certificate.keyFile)
+            settings += "ssl = on\nssl_cert_file = '\(certificate.certificateFile)'\nssl_key_file = '\(certificate.keyFile)'\n"
         }
         let configuration = try FileHandle(forWritingTo: URL(fileURLWithPath: server.data + "/postgresql.conf"))
         defer { try? configuration.close() }

@@ -171,11 +171,7 @@ struct ServiceOperationsTests {
     func tls() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rendertracker-tls-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let made = try await ChildProcess.run([
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-            "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", folder + "/key.pem", "-out", folder + "/cert.pem",
-        ])
-        try #require(made.status == 0, "openssl: \(made.output)")
+        _ = try await SelfSignedCertificate.make(in: folder)
         let log = try await expectScenario(
             "tls", [folder + "/cert.pem"], serve: ["--tls-certificate", folder + "/cert.pem"], environment: ["RENDERTRACKER_TLS_KEY": folder + "/key.pem"],
             scheme: "https")

@@ -204,9 +204,30 @@ struct SharedStoreTests {
         peer.close()
     }
 
+    @Test("TLS: the server verified against the certificate sslrootcert names; refused, saying why, against the system's authorities")
+    func tls() async throws {
+        let server = try await PostgresServer.start(tls: true)
+        defer { Task { try? await server.stop() } }
+        let url = try await server.makeDatabase(prefix: "tls")
+        do {
+            let verified = try Daemon(url + "?sslmode=verify-full&sslrootcert=" + server.certificateFile)
+            defer { verified.close() }
+            #expect(try verified.call("startedRenderProject", [.string("tls/shot"), .array([.int(1)]), .bool(false), .string("3")]) == .bool(true))
+            #expect(verified.store.description.hasSuffix("?sslmode=verify-full&sslrootcert=\(server.certificateFile)"))
+            // Every connection of the daemon's is encrypted (the log's, the flush's, the listener's, the rest's).
+            let encrypted = try await server.sql(
+                "SELECT count(*) FROM pg_stat_ssl JOIN pg_stat_activity USING (pid) WHERE ssl AND datname = current_database() AND pid <> pg_backend_pid()",
+                database: Self.name(of: url))
+            #expect((Int(encrypted) ?? 0) >= 3, "\(encrypted) connections with TLS")
+            let refused = #expect(throws: StoreError.self) { try Daemon(url + "?sslmode=require") }
+            #expect(refused?.description.contains("cannot open the store \(url)?sslmode=verify-full") == true, "\(String(describing: refused))")
+            #expect(refused?.description.lowercased().contains("certificate") == true, "\(String(describing: refused))")
+        }
+    }
+
     @Test("URLs: the parts, the password's sources, and clear refusals", arguments: [
         ("postgres://tracker@db.lan/renders", "postgres://tracker@db.lan:5432/renders"),
-        ("postgresql://tracker:s%40cret@db.lan:6543/renders?sslmode=require", "postgres://tracker@db.lan:6543/renders"),
+        ("postgresql://tracker:s%40cret@db.lan:6543/renders?sslmode=require", "postgres://tracker@db.lan:6543/renders?sslmode=verify-full"),
     ])
     func urls(_ text: String, _ shown: String) throws {
         let location = try PostgresLocation(parsing: text)
@@ -223,6 +244,9 @@ struct SharedStoreTests {
         ("postgres:///renders", "names no host"),
         ("mysql://db.lan/renders", "is not a PostgreSQL URL"),
         ("postgres://u:hunter2@db.lan/r?sslmode=sometimes", "sslmode=sometimes"),
+        ("postgres://u:hunter2@db.lan/r?connect_timeout=5", "the URL parameter connect_timeout is not one rendertracker takes"),
+        ("postgres://u:hunter2@db.lan/r?sslrootcert=/etc/ssl/certs/studio.pem", "sslrootcert=/etc/ssl/certs/studio.pem is for TLS connections"),
+        ("postgres://u:hunter2@db.lan/r?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem", "the certificate file /nonexistent/ca.pem (sslrootcert) cannot be read"),
     ])
     func badURLs(_ text: String, _ said: String) {
         let error = #expect(throws: StoreError.self) { try PostgresLocation(parsing: text) }

@@ -1,0 +1,25 @@
+public import Foundation
+
+/// A certificate for 127.0.0.1 that signs itself, made by `openssl req` into a folder: the server's
+/// certificate and key, and the authority a client trusts to verify it (the certificate itself).
+public struct SelfSignedCertificate: Sendable {
+    public let certificateFile: String
+    public let keyFile: String
+
+    /// Writes `cert.pem` and `key.pem` (an RSA key without a passphrase, valid one day) into `folder`.
+    public static func make(in folder: String) async throws -> SelfSignedCertificate {
+        let made = SelfSignedCertificate(certificateFile: folder + "/cert.pem", keyFile: folder + "/key.pem")
+        let outcome = try await ChildProcess.run([
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", made.keyFile, "-out", made.certificateFile,
+        ])
+        guard outcome.status == 0 else {
+            throw CertificateError(description: "openssl req failed (status \(outcome.status)): \(outcome.output)")
+        }
+        return made
+    }
+
+    struct CertificateError: Error, CustomStringConvertible {
+        let description: String
+    }
+}
