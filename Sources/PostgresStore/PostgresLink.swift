@@ -179,6 +179,15 @@ final class PostgresLink: Sendable {
             if let message = error.serverInfo?[.message] {
                 return "\(message) (SQLSTATE \(error.serverInfo?[.sqlState] ?? "?"))"
             }
+            if error.code == .sslUnsupported {
+                return "the server does not accept TLS (sslmode asks for it): turn ssl on in its postgresql.conf, or leave sslmode out"
+            }
+            if let tls = error.underlying as? NIOSSLError, case .handshakeFailed(let cause) = tls,
+                "\(cause)".contains("CERTIFICATE_VERIFY_FAILED")
+            {
+                return "the server's certificate is not signed by an authority this daemon trusts (the system's, or those in the file "
+                    + "sslrootcert names): name the studio's authority with sslrootcert=PATH"
+            }
             if let underlying = error.underlying {
                 return "\(error.code): \(underlying)"
             }

@@ -50,7 +50,7 @@ enum SharedLimits {
             if stored != nil {
                 logger.notice(
                     "the shared store's limits changed; every daemon starting on it must apply the new ones",
-                    metadata: ["store": "\(location)", "change": "\(differences(stored, limits))"])
+                    metadata: ["store": "\(location)", "change": "\(differences(stored, limits, words: ("was", "now")))"])
             }
         }
         // A session's lock, held after the transaction ends, until the connection does.
@@ -82,10 +82,11 @@ enum SharedLimits {
         }
     }
 
-    /// "max-message-bytes 1024 there, 65536 here; ..." for each setting that differs.
-    static func differences(_ there: TrackerLimits?, _ here: TrackerLimits) -> String {
+    /// "max-message-bytes 1024 there, 65536 here; ..." for each setting that differs (with other
+    /// words for the two sides: "was", "now").
+    static func differences(_ there: TrackerLimits?, _ here: TrackerLimits, words: (String, String) = ("there", "here")) -> String {
         guard let there else { return "none stored" }
         return zip(settings(there), settings(here)).filter { $0.value != $1.value }
-            .map { "\($0.name) \($0.value) there, \($1.value) here" }.joined(separator: "; ")
+            .map { "\($0.name) \($0.value) \(words.0), \($1.value) \(words.1)" }.joined(separator: "; ")
     }
 }
