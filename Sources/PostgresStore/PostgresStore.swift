@@ -271,7 +271,8 @@ public final class PostgresStore: TrackerStore {
         // Held on this very session? (The connection may have been opened again since.)
         let limits = box.limits.withLock { $0 }
         var limitsProblem: String?
-        let held = (try? workLink.withConnection { session in
+        // nil: the database did not answer.
+        let held: Bool? = try? workLink.withConnection { session in
             limitsProblem = try SharedLimits.rejoin(with: limits, in: session)
             let key = Self.leaseKey
             let owned = try session.query("""
@@ -280,9 +281,15 @@ public final class PostgresStore: TrackerStore {
                 """).first(where: { _ in true })?.decode(Bool.self)
             if owned == true { return true }
             return try session.query("SELECT pg_try_advisory_lock(\(key))").first(where: { _ in true })?.decode(Bool.self)
-        }) ?? false
+        }
         box.state.withLock { state in
             if let limitsProblem { state.limitsProblem = limitsProblem }
+            if held == false {
+                // Another daemon holds the lease and writes the checkpoints: one this daemon
+                // failed to write (the database restarted under it, say) is no longer its
+                // problem, and no checkpoint of its own would ever clear it.
+                state.checkpointProblem = nil
+            }
             if held == true, !state.isLeader {
                 // The whole state goes out at once, on taking the lease, not a checkpoint later.
                 state.needsFullCheckpoint = true

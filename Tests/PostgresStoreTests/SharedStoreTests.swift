@@ -93,6 +93,41 @@ struct SharedStoreTests {
         }
     }
 
+    @Test("a checkpoint that failed before the lease moved on leaves no lasting problem on the daemon that lost it")
+    func failedCheckpointThenLeaseLost() async throws {
+        try await withTwoDaemons { a, b, url in
+            let database = Self.name(of: url)
+            try await until("daemon A holds the lease") { a.tick(); return a.store.leadsSharedWork }
+            try await Task.sleep(for: .milliseconds(300))  // its first, whole checkpoint
+            _ = try a.call("startedRenderProject", [.string("lease/shot"), .array([.int(1), .int(2)]), .bool(false), .string("5")])
+            _ = try await PostgresServer.shared().sql("ALTER TABLE rendertracker.frames RENAME TO frames_away", database: database)
+            a.store.checkpoint(a.core.tracker)
+            let problem = a.store.health.problem
+            #expect(problem?.contains("writing a checkpoint") == true, "\(String(describing: problem))")
+            _ = try await PostgresServer.shared().sql("ALTER TABLE rendertracker.frames_away RENAME TO frames", database: database)
+            // A's session ends (its lease with it), and B takes the lease.
+            _ = try await PostgresServer.shared().sql("""
+                SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted
+                    AND ((classid::bigint << 32) | objid::bigint) = \(0x7274_6c65_6173) AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                """, database: database)
+            try await until("daemon B takes the lease") { b.tick(); return b.store.leadsSharedWork }
+            try await until("daemon A is healthy again") { a.tick(); return a.store.health.problem == nil }
+            #expect(!a.store.leadsSharedWork)
+        }
+    }
+
+    /// Polls `condition` every 50 ms for at most 10 s; records an issue naming `what` if it never holds.
+    private func until(_ what: String, _ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !condition() {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("waited 10 s for: \(what)")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     @Test("the store's size is its own tables', not the whole database's")
     func storeBytes() async throws {
         try await withTwoDaemons { a, _, url in

@@ -16,6 +16,7 @@ import os
 import sys
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 import xmlrpc.client
@@ -124,11 +125,18 @@ def cursor():
           "both daemons are at the same event id", None)
 
 
-def healthy(url):
+def health(url):
+    """What /healthz says (its body, or why there was none)."""
     try:
-        return urllib.request.urlopen(url + "/healthz", timeout=2).read().strip() == b"ok"
-    except Exception:
-        return False
+        return urllib.request.urlopen(url + "/healthz", timeout=2).read().decode().strip()
+    except urllib.error.HTTPError as error:
+        return "HTTP %d: %s" % (error.code, error.read().decode().strip())
+    except Exception as error:
+        return repr(error)
+
+
+def healthy(url):
+    return health(url) == "ok"
 
 
 def outage():
@@ -155,7 +163,7 @@ def outage():
     deadline = time.time() + 30
     while time.time() < deadline and not (healthy(URL_A) and healthy(URL_B)):
         time.sleep(0.2)
-    check(healthy(URL_A) and healthy(URL_B), "both daemons are healthy again", None)
+    check(healthy(URL_A) and healthy(URL_B), "both daemons are healthy again", (health(URL_A), health(URL_B)))
     while True:
         a, b = proxy(URL_A).getAllFramesInfo(project), proxy(URL_B).getAllFramesInfo(project)
         if (a == b and len(a) == len(acknowledged)) or time.time() > deadline:
