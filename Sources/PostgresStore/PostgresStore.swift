@@ -304,7 +304,8 @@ public final class PostgresStore: TrackerStore {
     }
 
     /// Writes the live state as of one cut: what changed since the last checkpoint, or all of it
-    /// just after taking the lease; then prunes the log the checkpoint covers.
+    /// just after taking the lease; then prunes the log entries that a checkpoint written at least
+    /// `logRetentionSeconds` ago covers (`WrittenCheckpoints`).
     public func checkpoint(_ tracker: SharedTracker) {
         guard !order.isServingAlone else { return }
         let started = ContinuousClock.now
