@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Dispatch
 import Logging
 import NIOCore
@@ -177,7 +182,11 @@ final class PostgresLink: Sendable {
     static func describe(_ error: any Error) -> String {
         if let error = error as? PSQLError {
             if let message = error.serverInfo?[.message] {
-                return "\(message) (SQLSTATE \(error.serverInfo?[.sqlState] ?? "?"))"
+                let state = error.serverInfo?[.sqlState] ?? "?"
+                // 42501, insufficient_privilege: the role may not create or use the schema.
+                let hint = state == "42501"
+                    ? ": connect as the role that owns the database and its rendertracker schema (docs/operations.md, When something is wrong)" : ""
+                return "\(message) (SQLSTATE \(state))\(hint)"
             }
             if error.code == .sslUnsupported {
                 return "the server does not accept TLS (sslmode asks for it): turn ssl on in its postgresql.conf, or leave sslmode out"
@@ -188,11 +197,36 @@ final class PostgresLink: Sendable {
                 return "the server's certificate is not signed by an authority this daemon trusts (the system's, or those in the file "
                     + "sslrootcert names): name the studio's authority with sslrootcert=PATH"
             }
+            if error.code == .serverClosedConnection {
+                return "the server closed the connection (it stopped or restarted, or what listens there is not PostgreSQL)"
+            }
+            if let failure = error.underlying as? NIOConnectionError {
+                return describe(failure)
+            }
+            if case .connectTimeout(let after) = error.underlying as? ChannelError {
+                return "the server did not accept a connection within \(Double(after.nanoseconds) / 1e9) s: "
+                    + "check that nothing (a firewall, a stopped machine) drops the way to it"
+            }
             if let underlying = error.underlying {
                 return "\(error.code): \(underlying)"
             }
             return "\(error.code)"
         }
         return "\(error)"
+    }
+
+    /// A failed connection in words, with what to check: NIO's own text names its types
+    /// (`SingleConnectionFailure(target: [IPv4]...`), not what went wrong.
+    private static func describe(_ failure: NIOConnectionError) -> String {
+        if let lookup = failure.dnsAError ?? failure.dnsAAAAError {
+            let why = (lookup as? SocketAddressError.UnknownHost)?.errorDescription ?? "\(lookup)"
+            return "cannot find the host \(failure.host) (\(why)): check the host name in the URL"
+        }
+        let attempts = failure.connectionErrors.map { attempt in
+            let why = (attempt.error as? IOError).map { String(cString: strerror($0.errnoCode)) } ?? "\(attempt.error)"
+            return "\(attempt.target.ipAddress ?? "\(attempt.target)"): \(why)"
+        }
+        return "cannot connect to \(failure.host):\(failure.port) (\(attempts.joined(separator: "; "))): "
+            + "check that PostgreSQL runs there and listens on that address and port (listen_addresses, port in postgresql.conf)"
     }
 }

@@ -36,7 +36,9 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         guard !database.isEmpty, !database.contains("/") else {
             throw StoreError("--store \(Self.redacted(text)) names no database (the path after the host): the form is \(form)")
         }
-        self.host = host
+        // An IPv6 address is written in brackets in a URL (`postgres://u@[::1]:5432/db`), not in a
+        // socket address.
+        self.host = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         self.port = components.port ?? 5432
         self.database = database.removingPercentEncoding ?? database
         self.user = components.user.map { $0.removingPercentEncoding ?? $0 } ?? Self.environment("PGUSER") ?? "rendertracker"
@@ -74,7 +76,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
 
     /// The URL without its password, saying whether it uses TLS.
     public var description: String {
-        let base = "postgres://\(user)@\(host):\(port)/\(database)"
+        let base = "postgres://\(user)@\(host.contains(":") ? "[\(host)]" : host):\(port)/\(database)"
         guard requiresTLS else { return base }
         return base + "?sslmode=verify-full" + (rootCertificateFile.map { "&sslrootcert=\($0)" } ?? "")
     }

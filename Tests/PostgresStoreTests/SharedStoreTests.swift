@@ -201,7 +201,24 @@ struct SharedStoreTests {
         let error = #expect(throws: StoreError.self) {
             try PostgresStore(location: try PostgresLocation(parsing: "postgres://rendertracker@127.0.0.1:1/none"), logger: .silent)
         }
-        #expect(error?.description.contains("cannot open the store postgres://rendertracker@127.0.0.1:1/none") == true, "\(String(describing: error))")
+        #expect(
+            error?.description.contains(
+                "cannot open the store postgres://rendertracker@127.0.0.1:1/none: cannot connect to 127.0.0.1:1 (127.0.0.1: Connection refused): "
+                    + "check that PostgreSQL runs there") == true,
+            "\(String(describing: error))")
+    }
+
+    @Test("a role without rights on the schema is refused with what to grant")
+    func roleWithoutRights() async throws {
+        let url = try await database()
+        try Daemon(url).close()
+        let name = Self.name(of: url)
+        _ = try await PostgresServer.shared().sql("DROP ROLE IF EXISTS visitor; CREATE ROLE visitor LOGIN", database: name)
+        let visitor = url.replacingOccurrences(of: "//rendertracker@", with: "//visitor@")
+        let error = #expect(throws: StoreError.self) { try Daemon(visitor) }
+        #expect(
+            error?.description.contains("permission denied for schema rendertracker (SQLSTATE 42501): connect as the role that owns the database and its rendertracker schema") == true,
+            "\(String(describing: error))")
     }
 
     @Test("a database migrated by a newer rendertracker is refused, not misread")
@@ -263,11 +280,15 @@ struct SharedStoreTests {
     @Test("URLs: the parts, the password's sources, and clear refusals", arguments: [
         ("postgres://tracker@db.lan/renders", "postgres://tracker@db.lan:5432/renders"),
         ("postgresql://tracker:s%40cret@db.lan:6543/renders?sslmode=require", "postgres://tracker@db.lan:6543/renders?sslmode=verify-full"),
+        ("postgres://tracker@[fd00::5]:6543/renders", "postgres://tracker@[fd00::5]:6543/renders"),
     ])
     func urls(_ text: String, _ shown: String) throws {
         let location = try PostgresLocation(parsing: text)
         #expect(location.description == shown)
         #expect(!location.description.contains("cret"), "the password is never shown")
+        if text.contains("[fd00::5]") {
+            #expect(location.host == "fd00::5", "an IPv6 address is connected to without the URL's brackets")
+        }
         if text.contains("s%40cret") {
             #expect(location.password == "s@cret")
             #expect(location.requiresTLS)
