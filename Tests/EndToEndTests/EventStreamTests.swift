@@ -9,9 +9,9 @@ struct EventStreamTests {
     @Test(arguments: [
         "events_arrive", "coalesced", "resume_with_cursor", "resume_with_last_event_id", "reset_and_removal", "bad_parameters",
         "stream_limit", "monitor_files", "name_with_space", "paged_first_batch",
-    ])
-    func scenario(_ scenario: String) async throws {
-        try await PythonScript.expectScenario("event_stream.py", scenario)
+    ], ScenarioStore.allCases)
+    func scenario(_ scenario: String, _ store: ScenarioStore) async throws {
+        try await PythonScript.expectScenario("event_stream.py", scenario, on: store)
     }
 
     /// Starts a client that holds a stream open and expects it to end cleanly within 5 s of the

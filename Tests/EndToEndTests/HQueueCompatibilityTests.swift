@@ -5,18 +5,12 @@ import RenderTrackerTesting
 /// HQueue's real call sequences, sent by Python's own xmlrpc.client to the real daemon.
 @Suite("HQueue clients, through Python's xmlrpc.client")
 struct HQueueCompatibilityTests {
-    /// Every route on the default store and on PostgreSQL, where each write waits for the shared
-    /// log and every answer comes from the state it builds.
     @Test(arguments: [
         "ifd_route", "render_from_hip", "existing_ifds", "tiled", "retry_after_error", "rerender_stale_cursor",
         "multicall", "project_error", "cloud_download", "introspection", "types_and_faults", "gzip_both_ways",
-    ], ["memory", "postgres"])
-    func route(_ scenario: String, _ store: String) async throws {
-        var configuration = RenderTrackerConfiguration()
-        if store == "postgres" {
-            configuration.store = .postgres(url: try await PostgresServer.shared().makeDatabase(prefix: "hqueue"))
-        }
-        try await PythonScript.expectScenario("hqueue_routes.py", scenario, configuration: configuration)
+    ], ScenarioStore.allCases)
+    func route(_ scenario: String, _ store: ScenarioStore) async throws {
+        try await PythonScript.expectScenario("hqueue_routes.py", scenario, on: store)
     }
 
     @Test("the drop-in rendertracker.py module, on Python 3")
@@ -65,9 +59,9 @@ struct HostileRequestTests {
     @Test(arguments: [
         "malformed_xml", "doctype_bomb", "deep_nesting", "oversized_body", "gzip_bomb", "text_plain_and_paths",
         "json_rpc", "slow_client_does_not_block_others",
-    ])
-    func request(_ scenario: String) async throws {
-        try await PythonScript.expectScenario("hostile_requests.py", scenario)
+    ], ScenarioStore.allCases)
+    func request(_ scenario: String, _ store: ScenarioStore) async throws {
+        try await PythonScript.expectScenario("hostile_requests.py", scenario, on: store)
     }
 
     @Test("a client that stalls mid-request is disconnected after the idle timeout")

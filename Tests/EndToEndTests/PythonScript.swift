@@ -23,13 +23,13 @@ enum PythonScript {
         }
     }()
 
-    /// Runs one scenario of a client script (`script URL SCENARIO`) against a fresh daemon and
-    /// expects it to pass, reporting the script's output when it does not.
+    /// Runs one scenario of a client script (`script URL SCENARIO`) against a fresh daemon on
+    /// `store` and expects it to pass, reporting the script's output when it does not.
     static func expectScenario(
         _ script: String, _ scenario: String, configuration: RenderTrackerConfiguration = RenderTrackerConfiguration(),
-        sourceLocation: SourceLocation = #_sourceLocation
+        on store: ScenarioStore = .memory, sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
-        try await RunningServer.with(configuration: configuration) { server in
+        try await RunningServer.with(configuration: try await store.applied(to: configuration)) { server in
             let outcome = try await run(script, [server.url, scenario])
             #expect(outcome.status == 0, "\(scenario) failed:\n\(outcome.output)", sourceLocation: sourceLocation)
         }
