@@ -27,7 +27,7 @@ public final class PostgresServer: Sendable {
 
     /// The certificate the server presents when started with `tls`, signed by itself: what a
     /// client names as its `sslrootcert` to verify the server.
-    public var certificateFile: String { folder + "/cert.pem" }
+    public var certificateFile: String { SelfSignedCertificate(in: folder).certificateFile }
 
     /// Starts a cluster of its own (most tests want `shared()`).
     /// - Parameters:

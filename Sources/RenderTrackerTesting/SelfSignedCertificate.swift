@@ -6,9 +6,15 @@ public struct SelfSignedCertificate: Sendable {
     public let certificateFile: String
     public let keyFile: String
 
-    /// Writes `cert.pem` and `key.pem` (an RSA key without a passphrase, valid one day) into `folder`.
+    /// Where `make(in:)` puts them: `cert.pem` and `key.pem` in `folder`.
+    public init(in folder: String) {
+        certificateFile = folder + "/cert.pem"
+        keyFile = folder + "/key.pem"
+    }
+
+    /// Writes the certificate and its key (RSA, without a passphrase, valid one day) into `folder`.
     public static func make(in folder: String) async throws -> SelfSignedCertificate {
-        let made = SelfSignedCertificate(certificateFile: folder + "/cert.pem", keyFile: folder + "/key.pem")
+        let made = SelfSignedCertificate(in: folder)
         let outcome = try await ChildProcess.run([
             "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", made.keyFile, "-out", made.certificateFile,

@@ -171,16 +171,16 @@ struct ServiceOperationsTests {
     func tls() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rendertracker-tls-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        _ = try await SelfSignedCertificate.make(in: folder)
+        let certificate = try await SelfSignedCertificate.make(in: folder)
         let log = try await expectScenario(
-            "tls", [folder + "/cert.pem"], serve: ["--tls-certificate", folder + "/cert.pem"], environment: ["RENDERTRACKER_TLS_KEY": folder + "/key.pem"],
-            scheme: "https")
-        #expect(log.contains("serving HTTPS certificate=\(folder)/cert.pem"), "\(log)")
+            "tls", [certificate.certificateFile], serve: ["--tls-certificate", certificate.certificateFile],
+            environment: ["RENDERTRACKER_TLS_KEY": certificate.keyFile], scheme: "https")
+        #expect(log.contains("serving HTTPS certificate=\(certificate.certificateFile)"), "\(log)")
         let missing = try await ChildProcess.run(
-            [CommandLineTests.executable, "serve", "--store", "memory", "--port", "0", "--tls-certificate", folder + "/none.pem", "--tls-key", folder + "/key.pem"],
+            [CommandLineTests.executable, "serve", "--store", "memory", "--port", "0", "--tls-certificate", folder + "/none.pem", "--tls-key", certificate.keyFile],
             separateErrors: true)
         #expect(missing.status == 1 && missing.errors.contains("cannot read the TLS certificate \(folder)/none.pem"), "\(missing.errors)")
-        let half = try await ChildProcess.run([CommandLineTests.executable, "serve", "--tls-key", folder + "/key.pem", "--print-config"], separateErrors: true)
+        let half = try await ChildProcess.run([CommandLineTests.executable, "serve", "--tls-key", certificate.keyFile, "--print-config"], separateErrors: true)
         #expect(half.status == 64 && half.errors.contains("--tls-certificate and --tls-key go together"), "\(half.errors)")
     }
 

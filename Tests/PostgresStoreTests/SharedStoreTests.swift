@@ -132,10 +132,7 @@ struct SharedStoreTests {
     func storeBytes() async throws {
         try await withTwoDaemons { a, _, url in
             a.tick()
-            let deadline = ContinuousClock.now + .seconds(10)
-            while a.store.health.bytesOnDisk == 0, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(50))
-            }
+            try await until("daemon A measures its store") { a.store.health.bytesOnDisk != 0 }
             let database = Int(try await PostgresServer.shared().sql("SELECT pg_database_size(current_database())", database: Self.name(of: url)))
             let bytes = a.store.health.bytesOnDisk
             // The tables and indexes of the schema, empty but for a page or two each: tens of KB,
